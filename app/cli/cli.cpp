@@ -1,5 +1,70 @@
 #include "app/cli/cli.h"
 
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/cli/commands.h"
+
 namespace rpmw::app {
-int run_cli(int, char**) { return 0; }
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"rpmw — Richpanel support-automation middleware"};
+  app.set_version_flag("--version", std::string("rpmw ") + RPMW_VERSION);
+  app.require_subcommand(1);
+  std::string config_path;
+  app.add_option("--config", config_path, "YAML configuration file (or RPMW_CONFIG)");
+
+  ServeOptions serve_options;
+  auto* serve = app.add_subcommand(
+      "serve", "HTTP server (webhook ingress, health, metrics) + worker pool");
+  serve->add_flag("--print-config", serve_options.print_config,
+                  "print the effective configuration (secrets masked) and exit");
+  auto* worker = app.add_subcommand("worker", "worker pool only (no HTTP)");
+
+  auto* config_cmd = app.add_subcommand("config", "configuration tools");
+  config_cmd->require_subcommand(1);
+  auto* config_check =
+      config_cmd->add_subcommand("check", "validate the configuration with clear messages");
+
+  auto* flags = app.add_subcommand("flags", "kill switches and toggles (local store)");
+  flags->require_subcommand(1);
+  std::string flag_name, flag_value;
+  bool flags_json = false;
+  auto* flags_get = flags->add_subcommand("get", "show one flag or all effective flags");
+  flags_get->add_option("name", flag_name, "flag name (omit for all)");
+  flags_get->add_flag("--json", flags_json, "JSON output");
+  auto* flags_set = flags->add_subcommand("set", "set a flag: rpmw flags set safe_mode true");
+  flags_set->add_option("name", flag_name, "flag name")->required();
+  flags_set->add_option("value", flag_value, "true or false")->required();
+
+  auto* dlq = app.add_subcommand("dlq", "dead-letter queue (local store)");
+  dlq->require_subcommand(1);
+  int dlq_limit = 50;
+  bool dlq_json = false;
+  std::string event_id;
+  auto* dlq_list = dlq->add_subcommand("list", "list dead letters, newest first");
+  dlq_list->add_option("--limit", dlq_limit, "how many")->check(CLI::Range(1, 10000));
+  dlq_list->add_flag("--json", dlq_json, "JSON lines output");
+  auto* dlq_redrive = dlq->add_subcommand("redrive", "put a dead letter back on the queue");
+  dlq_redrive->add_option("event_id", event_id, "event id (evt_...)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  const ConfigResult loaded = load_config(config_path, process_env());
+  if (config_check->parsed()) return run_config_check(loaded);
+  if (serve->parsed()) return run_serve(loaded, serve_options);
+  if (worker->parsed()) return run_serve(loaded, ServeOptions{false, false});
+  if (flags_get->parsed()) return run_flags_get(loaded, flag_name, flags_json);
+  if (flags_set->parsed()) return run_flags_set(loaded, flag_name, flag_value);
+  if (dlq_list->parsed()) return run_dlq_list(loaded, dlq_limit, dlq_json);
+  if (dlq_redrive->parsed()) return run_dlq_redrive(loaded, event_id);
+  std::cerr << app.help();
+  return 2;
+}
+
 }  // namespace rpmw::app

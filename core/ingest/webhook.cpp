@@ -70,8 +70,10 @@ tl::expected<WebhookEvent, WebhookError> parse_webhook(std::string_view body,
 }
 
 std::string ingress_dedup_key(const WebhookEvent& event, std::string_view raw_body) {
-  if (!event.message_id.empty()) return "msg:" + event.message_id;
+  // Scoped to the ticket: message ids from other senders need not be globally unique.
   std::string material = event.ticket_id;
+  material.push_back('\n');
+  if (!event.message_id.empty()) return "msg:" + sha256_hex(material + event.message_id);
   material.push_back('\n');
   material.append(raw_body);
   return "sha:" + sha256_hex(material);

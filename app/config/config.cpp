@@ -1,0 +1,277 @@
+#include "app/config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <sstream>
+
+#include "core/flags/flag_service.h"
+
+namespace rpmw::app {
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, ',')) {
+    const auto first = item.find_first_not_of(" \t");
+    const auto last = item.find_last_not_of(" \t");
+    if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
+  }
+  return out;
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+template <class T>
+bool parse_number(const std::string& text, T& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end;
+}
+
+bool parse_bool(const std::string& text, bool& out) {
+  if (text == "true" || text == "1" || text == "yes") return out = true, true;
+  if (text == "false" || text == "0" || text == "no") return out = false, true;
+  return false;
+}
+
+// Each option: its key, how to set it from text, how to show it, whether it is secret.
+struct Option {
+  std::string key;
+  std::function<std::string(Config&, const std::string&)> set;  // returns an error or ""
+  std::function<std::string(const Config&)> show;
+  bool secret = false;
+};
+
+template <class T>
+Option number(std::string key, T Config::*member) {
+  return {key,
+          [member, key](Config& c, const std::string& v) -> std::string {
+            T parsed{};
+            if (!parse_number(v, parsed)) return key + ": expected a number, got '" + v + "'";
+            c.*member = parsed;
+            return {};
+          },
+          [member](const Config& c) {
+            std::ostringstream out;
+            out << c.*member;
+            return out.str();
+          }};
+}
+
+Option text(std::string key, std::string Config::*member, bool secret = false) {
+  return {key,
+          [member](Config& c, const std::string& v) {
+            c.*member = v;
+            return std::string();
+          },
+          [member](const Config& c) { return c.*member; }, secret};
+}
+
+Option list(std::string key, std::vector<std::string> Config::*member, bool secret = false) {
+  return {key,
+          [member](Config& c, const std::string& v) {
+            c.*member = split_list(v);
+            return std::string();
+          },
+          [member](const Config& c) { return join_list(c.*member); }, secret};
+}
+
+Option boolean(std::string key, bool Config::*member) {
+  return {key,
+          [member, key](Config& c, const std::string& v) -> std::string {
+            if (!parse_bool(v, c.*member)) return key + ": expected true or false, got '" + v + "'";
+            return {};
+          },
+          [member](const Config& c) { return std::string(c.*member ? "true" : "false"); }};
+}
+
+const std::vector<Option>& options() {
+  static const std::vector<Option> kOptions = {
+      text("profile", &Config::profile),
+      text("env", &Config::env),
+      text("listen", &Config::listen),
+      text("data_dir", &Config::data_dir),
+      number("workers", &Config::workers),
+      number("http_threads", &Config::http_threads),
+      list("webhook_tokens", &Config::webhook_tokens, true),
+      text("webhook_token_header", &Config::webhook_token_header),
+      boolean("webhook_query_token", &Config::webhook_query_token),
+      list("webhook_hmac_secrets", &Config::webhook_hmac_secrets, true),
+      text("admin_token", &Config::admin_token, true),
+      number("max_body_bytes", &Config::max_body_bytes),
+      number("max_json_depth", &Config::max_json_depth),
+      number("ingress_rate", &Config::ingress_rate),
+      number("ingress_burst", &Config::ingress_burst),
+      number("ingress_source_rate", &Config::ingress_source_rate),
+      number("ingress_source_burst", &Config::ingress_source_burst),
+      number("queue_max_depth", &Config::queue_max_depth),
+      number("queue_depth_refresh_ms", &Config::queue_depth_refresh_ms),
+      number("queue_visibility_timeout_s", &Config::queue_visibility_timeout_s),
+      number("queue_max_receives", &Config::queue_max_receives),
+      number("dedup_window_s", &Config::dedup_window_s),
+      number("worker_event_deadline_s", &Config::worker_event_deadline_s),
+      number("shutdown_grace_s", &Config::shutdown_grace_s),
+      text("sqlite_synchronous", &Config::sqlite_synchronous),
+      number("flag_cache_ttl_s", &Config::flag_cache_ttl_s),
+      {"flags",
+       [](Config& c, const std::string& v) -> std::string {
+         auto parsed = core::flags::parse_flag_list(v);
+         if (!parsed) return "flags: " + parsed.error().code;
+         for (auto& [name, value] : *parsed) c.flags[name] = value;
+         return {};
+       },
+       [](const Config& c) {
+         std::string out;
+         for (const auto& [name, value] : c.flags) out += (out.empty() ? "" : ",") + name + "=" + value;
+         return out;
+       }},
+      text("richpanel_base_url", &Config::richpanel_base_url),
+      text("richpanel_api_key", &Config::richpanel_api_key, true),
+      text("richpanel_bot_author_id", &Config::richpanel_bot_author_id),
+      number("richpanel_rate", &Config::richpanel_rate),
+      number("richpanel_burst", &Config::richpanel_burst),
+      text("llm_base_url", &Config::llm_base_url),
+      text("llm_api_key", &Config::llm_api_key, true),
+      text("llm_model", &Config::llm_model),
+      text("aws_endpoint_url", &Config::aws_endpoint_url),
+      text("log_level", &Config::log_level),
+      text("log_salt", &Config::log_salt, true),
+  };
+  return kOptions;
+}
+
+std::string env_name(const std::string& key) {
+  std::string out = "RPMW_";
+  for (char c : key) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return out;
+}
+
+// Flattens a YAML scalar, sequence or map into the same text form the env variables use.
+std::optional<std::string> yaml_to_text(const YAML::Node& node) {
+  if (node.IsScalar()) return node.Scalar();
+  if (node.IsNull()) return std::string();
+  std::string out;
+  if (node.IsSequence()) {
+    for (const auto& item : node) {
+      if (!item.IsScalar()) return std::nullopt;
+      out += (out.empty() ? "" : ",") + item.Scalar();
+    }
+    return out;
+  }
+  if (node.IsMap()) {
+    for (const auto& item : node) {
+      if (!item.second.IsScalar()) return std::nullopt;
+      out += (out.empty() ? "" : ",") + item.first.Scalar() + "=" + item.second.Scalar();
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+void validate(ConfigResult& result) {
+  const Config& c = result.config;
+  auto error = [&](std::string message) { result.errors.push_back(std::move(message)); };
+  if (c.profile != "local" && c.profile != "aws") error("profile: must be 'local' or 'aws'");
+  if (c.listen.rfind(':') == std::string::npos) error("listen: expected host:port");
+  if (c.workers < 0 || c.workers > 64) error("workers: must be between 0 and 64");
+  if (c.http_threads < 1 || c.http_threads > 64) error("http_threads: must be between 1 and 64");
+  if (c.max_body_bytes < 256 || c.max_body_bytes > 1024 * 1024) {
+    error("max_body_bytes: must be between 256 and 1048576");
+  }
+  if (c.max_json_depth < 2 || c.max_json_depth > 64) error("max_json_depth: must be between 2 and 64");
+  if (c.ingress_rate < 0 || c.ingress_source_rate < 0) error("ingress rates must be >= 0");
+  if (c.queue_visibility_timeout_s < 1) error("queue_visibility_timeout_s: must be >= 1");
+  if (c.queue_max_receives < 1) error("queue_max_receives: must be >= 1");
+  if (c.dedup_window_s < 0) error("dedup_window_s: must be >= 0");
+  if (c.sqlite_synchronous != "normal" && c.sqlite_synchronous != "full") {
+    error("sqlite_synchronous: must be 'normal' or 'full'");
+  }
+  if (c.richpanel_rate <= 0) error("richpanel_rate: must be > 0");
+  core::LogLevel level{};
+  if (!core::parse_log_level(c.log_level, level)) {
+    error("log_level: must be one of debug, info, warn, error");
+  }
+  for (const auto& token : c.webhook_tokens) {
+    if (token.size() < 16) error("webhook_tokens: every token must be at least 16 characters");
+  }
+  if (!c.admin_token.empty() && c.admin_token.size() < 16) {
+    error("admin_token: must be at least 16 characters");
+  }
+  if (c.webhook_token_header.empty()) error("webhook_token_header: must not be empty");
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+ConfigResult load_config(const std::string& yaml_path, const EnvLookup& env) {
+  ConfigResult result;
+  std::string path = yaml_path;
+  if (path.empty()) path = env("RPMW_CONFIG").value_or("");
+  result.config.config_file = path;
+
+  if (!path.empty()) {
+    try {
+      YAML::Node root = YAML::LoadFile(path);
+      if (!root.IsMap() && !root.IsNull()) {
+        result.errors.push_back(path + ": expected a mapping of keys to values");
+      } else {
+        for (const auto& item : root) {
+          const std::string key = item.first.as<std::string>();
+          auto option = std::find_if(options().begin(), options().end(),
+                                     [&](const Option& o) { return o.key == key; });
+          if (option == options().end()) {
+            result.errors.push_back(path + ": unknown key '" + key + "'");
+            continue;
+          }
+          auto value = yaml_to_text(item.second);
+          if (!value) {
+            result.errors.push_back(path + ": " + key + ": unsupported value shape");
+            continue;
+          }
+          if (auto error = option->set(result.config, *value); !error.empty()) {
+            result.errors.push_back(path + ": " + error);
+          }
+        }
+      }
+    } catch (const YAML::Exception& e) {
+      result.errors.push_back(path + ": " + e.what());
+    }
+  }
+  for (const Option& option : options()) {
+    const std::string name = env_name(option.key);
+    if (auto value = env(name)) {
+      if (auto error = option.set(result.config, *value); !error.empty()) {
+        result.errors.push_back(name + " (" + error + ")");
+      }
+    }
+  }
+  validate(result);
+  return result;
+}
+
+std::string print_config(const Config& config) {
+  std::string out;
+  for (const Option& option : options()) {
+    std::string value = option.show(config);
+    if (option.secret && !value.empty()) value = "****";
+    out += option.key + ": \"" + value + "\"\n";
+  }
+  return out;
+}
+
+}  // namespace rpmw::app

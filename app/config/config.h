@@ -1,0 +1,81 @@
+#pragma once
+// One typed configuration, loaded from a flat YAML file and RPMW_* environment variables (env
+// wins). Every YAML key is the env name without the RPMW_ prefix, in lower case.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rpmw::app {
+
+struct Config {
+  std::string profile = "local";
+  std::string env = "local";
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./var";
+  int workers = 4;
+  int http_threads = 2;
+
+  std::vector<std::string> webhook_tokens;  // empty: generated on first serve
+  std::string webhook_token_header = "X-Middleware-Token";
+  bool webhook_query_token = false;
+  std::vector<std::string> webhook_hmac_secrets;
+  std::string admin_token;  // empty: generated on first serve
+
+  std::int64_t max_body_bytes = 32 * 1024;
+  int max_json_depth = 16;
+  double ingress_rate = 2000;
+  double ingress_burst = 4000;
+  double ingress_source_rate = 1000;
+  double ingress_source_burst = 2000;
+
+  std::int64_t queue_max_depth = 100000;
+  std::int64_t queue_depth_refresh_ms = 250;
+  std::int64_t queue_visibility_timeout_s = 120;
+  int queue_max_receives = 5;
+  std::int64_t dedup_window_s = 300;
+  std::int64_t worker_event_deadline_s = 60;
+  std::int64_t shutdown_grace_s = 10;
+  std::string sqlite_synchronous = "normal";
+
+  std::int64_t flag_cache_ttl_s = 30;
+  std::map<std::string, std::string> flags;  // initial values
+
+  std::string richpanel_base_url = "https://api.richpanel.com";
+  std::string richpanel_api_key;
+  std::string richpanel_bot_author_id;
+  double richpanel_rate = 1.0;
+  double richpanel_burst = 5;
+
+  std::string llm_base_url;
+  std::string llm_api_key;
+  std::string llm_model;
+
+  std::string aws_endpoint_url;
+  std::string log_level = "info";
+  std::string log_salt;
+
+  std::string config_file;  // where the YAML came from, if any
+
+  std::string database_path() const { return data_dir + "/rpmw.sqlite3"; }
+};
+
+struct ConfigResult {
+  Config config;
+  std::vector<std::string> errors;  // human-readable, one per problem
+  bool ok() const { return errors.empty(); }
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvLookup process_env();
+
+// `yaml_path` empty: use RPMW_CONFIG when set, else no file.
+ConfigResult load_config(const std::string& yaml_path, const EnvLookup& env);
+
+// The effective configuration as YAML, secrets masked.
+std::string print_config(const Config& config);
+
+}  // namespace rpmw::app

@@ -1,0 +1,54 @@
+#pragma once
+// Wiring for the local profile: SQLite queue/state/flags, JSON logs, Prometheus metrics, the
+// pipeline. Shared by `serve`, `worker` and the local CLI tools.
+#include <memory>
+#include <string>
+
+#include "adapters/observability/json_line_log.h"
+#include "adapters/observability/prometheus_metrics.h"
+#include "adapters/sqlite/sqlite_event_queue.h"
+#include "adapters/sqlite/sqlite_flag_store.h"
+#include "adapters/sqlite/sqlite_state_store.h"
+#include "app/config/config.h"
+#include "app/system/system_clock.h"
+#include "core/flags/flag_service.h"
+#include "core/pipeline/pipeline.h"
+
+namespace rpmw::app {
+
+class LocalRuntime {
+ public:
+  static core::Result<std::unique_ptr<LocalRuntime>> open(const Config& config);
+
+  const Config& config() const { return config_; }
+  SystemClock& clock() { return clock_; }
+  SystemRandom& random() { return random_; }
+  adapters::observability::JsonLineLog& log() { return *log_; }
+  adapters::observability::PrometheusMetrics& metrics() { return metrics_; }
+  adapters::sqlite::SqliteEventQueue& queue() { return *queue_; }
+  adapters::sqlite::SqliteStateStore& state() { return *state_; }
+  core::flags::FlagService& flags() { return *flags_; }
+  core::pipeline::Pipeline& pipeline() { return *pipeline_; }
+
+  // Deletes expired state rows and dedup keys; logs the counts.
+  void purge();
+
+ private:
+  explicit LocalRuntime(Config config);
+
+  Config config_;
+  SystemClock clock_;
+  SystemRandom random_;
+  std::unique_ptr<adapters::observability::JsonLineLog> log_;
+  adapters::observability::PrometheusMetrics metrics_;
+  std::unique_ptr<adapters::sqlite::SqliteEventQueue> queue_;
+  std::unique_ptr<adapters::sqlite::SqliteStateStore> state_;
+  std::unique_ptr<adapters::sqlite::SqliteFlagStore> flag_store_;
+  std::unique_ptr<core::flags::FlagService> flags_;
+  std::unique_ptr<core::pipeline::Pipeline> pipeline_;
+};
+
+// Creates the data dir (0700) when missing; error text for the user on failure.
+std::string ensure_data_dir(const std::string& path);
+
+}  // namespace rpmw::app
