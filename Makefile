@@ -1,0 +1,47 @@
+# Thin wrapper over the CMake presets. `make run` and `make test` work on a fresh Debian 12 machine.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+RPMW := $(BUILD_DIR)/app/rpmw
+export RPMW_DATA_DIR ?= ./var
+
+.PHONY: deps configure build run test asan fuzz bench format format-check clean
+
+deps:
+	@bash scripts/deps.sh
+
+configure: deps
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET)
+
+# Starts `rpmw serve` on 127.0.0.1:8080 with embedded defaults; data under ./var.
+run: build
+	@exec $(RPMW) serve
+
+test: build
+	@ctest --preset $(PRESET)
+
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan --target rpmw_unit_tests
+	@ctest --preset asan
+
+# Each libFuzzer target for FUZZ_SECONDS (default 60).
+fuzz: deps
+	@bash scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
+
+bench: build
+	@RPMW_BIN=$(RPMW) LOADGEN=$(BUILD_DIR)/bench/rpmw_loadgen bash bench/run_ingress.sh
+
+SOURCES = $(shell git ls-files '*.cpp' '*.h')
+
+format:
+	@clang-format -i $(SOURCES)
+
+format-check:
+	@clang-format --dry-run --Werror $(SOURCES)
+
+clean:
+	@rm -rf build
