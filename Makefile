@@ -16,7 +16,8 @@ build: configure
 	@cmake --build --preset $(PRESET)
 
 # Starts `rpmw serve` on 127.0.0.1:8080 with embedded defaults; data under ./var.
-run: build
+run: configure
+	@cmake --build --preset $(PRESET) --target rpmw
 	@exec $(RPMW) serve
 
 test: build

@@ -117,7 +117,6 @@ const std::vector<Option>& options() {
       number("queue_visibility_timeout_s", &Config::queue_visibility_timeout_s),
       number("queue_max_receives", &Config::queue_max_receives),
       number("dedup_window_s", &Config::dedup_window_s),
-      number("worker_event_deadline_s", &Config::worker_event_deadline_s),
       number("shutdown_grace_s", &Config::shutdown_grace_s),
       text("sqlite_synchronous", &Config::sqlite_synchronous),
       number("flag_cache_ttl_s", &Config::flag_cache_ttl_s),

@@ -37,7 +37,6 @@ struct Config {
   std::int64_t queue_visibility_timeout_s = 120;
   int queue_max_receives = 5;
   std::int64_t dedup_window_s = 300;
-  std::int64_t worker_event_deadline_s = 60;
   std::int64_t shutdown_grace_s = 10;
   std::string sqlite_synchronous = "normal";
 
