@@ -51,7 +51,7 @@ struct Option {
 };
 
 template <class T>
-Option number(std::string key, T Config::*member) {
+Option number(const std::string& key, T Config::*member) {
   return {key,
           [member, key](Config& c, const std::string& v) -> std::string {
             T parsed{};
@@ -67,7 +67,7 @@ Option number(std::string key, T Config::*member) {
 }
 
 Option text(std::string key, std::string Config::*member, bool secret = false) {
-  return {key,
+  return {std::move(key),
           [member](Config& c, const std::string& v) {
             c.*member = v;
             return std::string();
@@ -76,7 +76,7 @@ Option text(std::string key, std::string Config::*member, bool secret = false) {
 }
 
 Option list(std::string key, std::vector<std::string> Config::*member, bool secret = false) {
-  return {key,
+  return {std::move(key),
           [member](Config& c, const std::string& v) {
             c.*member = split_list(v);
             return std::string();
@@ -84,7 +84,7 @@ Option list(std::string key, std::vector<std::string> Config::*member, bool secr
           [member](const Config& c) { return join_list(c.*member); }, secret};
 }
 
-Option boolean(std::string key, bool Config::*member) {
+Option boolean(const std::string& key, bool Config::*member) {
   return {key,
           [member, key](Config& c, const std::string& v) -> std::string {
             if (!parse_bool(v, c.*member)) return key + ": expected true or false, got '" + v + "'";
@@ -182,7 +182,7 @@ void validate(ConfigResult& result) {
   if (c.listen.rfind(':') == std::string::npos) error("listen: expected host:port");
   if (c.workers < 0 || c.workers > 64) error("workers: must be between 0 and 64");
   if (c.http_threads < 1 || c.http_threads > 64) error("http_threads: must be between 1 and 64");
-  if (c.max_body_bytes < 256 || c.max_body_bytes > 1024 * 1024) {
+  if (c.max_body_bytes < 256 || c.max_body_bytes > std::int64_t{1024} * 1024) {
     error("max_body_bytes: must be between 256 and 1048576");
   }
   if (c.max_json_depth < 2 || c.max_json_depth > 64) error("max_json_depth: must be between 2 and 64");

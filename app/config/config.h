@@ -25,7 +25,7 @@ struct Config {
   std::vector<std::string> webhook_hmac_secrets;
   std::string admin_token;  // empty: generated on first serve
 
-  std::int64_t max_body_bytes = 32 * 1024;
+  std::int64_t max_body_bytes = std::int64_t{32} * 1024;
   int max_json_depth = 16;
   double ingress_rate = 2000;
   double ingress_burst = 4000;

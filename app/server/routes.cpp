@@ -35,7 +35,7 @@ bool ServiceRoutes::is_webhook_path(const std::string& path) {
 
 std::size_t ServiceRoutes::body_limit(const HttpRequest& head) const {
   if (is_webhook_path(head.path)) return deps_.ingress.settings().limits.max_body_bytes;
-  return 64 * 1024;
+  return std::size_t{64} * 1024;
 }
 
 std::optional<HttpResponse> ServiceRoutes::precheck(const HttpRequest& head,

@@ -10,7 +10,7 @@
 namespace rpmw::core::ingest {
 
 struct WebhookLimits {
-  std::size_t max_body_bytes = 32 * 1024;
+  std::size_t max_body_bytes = std::size_t{32} * 1024;
   int max_depth = 16;
   std::size_t max_ticket_id_chars = 512;
 };
