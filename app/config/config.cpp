@@ -3,8 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
+#include <type_traits>
 
 #include "core/flags/flag_service.h"
 
@@ -33,6 +35,10 @@ template <class T>
 bool parse_number(const std::string& text, T& out) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  if constexpr (std::is_floating_point_v<T>) {
+    // from_chars accepts "nan" and "inf"; a NaN rate slips past every range check.
+    if (ec == std::errc() && !std::isfinite(out)) return false;
+  }
   return ec == std::errc() && ptr == end;
 }
 

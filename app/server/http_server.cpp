@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 namespace rpmw::app {
@@ -48,6 +49,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_header() {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
+    // The body limit is set per route once the headers are in; until then an announced length
+    // must not fail the header read, or a huge Content-Length would get no 413 at all.
+    parser_->body_limit(boost::none);
     buffer_.consume(buffer_.size());
     stream_.expires_after(read_timeout_);
     http::async_read_header(stream_, buffer_, *parser_,
@@ -145,7 +149,25 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    // Lingering close: a client still uploading (e.g. after a 413) would get a reset, and lose
+    // our answer, if we closed with its bytes unread. Drain for a bounded time and amount first.
+    linger_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    drain();
+  }
+
+  void drain() {
+    stream_.expires_at(linger_deadline_);
+    stream_.async_read_some(
+        asio::buffer(drain_buffer_),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          self->drained_ += n;
+          if (ec || self->drained_ > kMaxDrainBytes) {
+            beast::error_code ignored_close;
+            self->stream_.socket().close(ignored_close);
+            return;
+          }
+          self->drain();
+        });
   }
 
   beast::tcp_stream stream_;
@@ -158,6 +180,10 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpRequest request_;
   bool counted_ = false;
   bool close_after_ = false;
+  static constexpr std::size_t kMaxDrainBytes = 4 * 1024 * 1024;
+  std::array<char, 8192> drain_buffer_{};
+  std::size_t drained_ = 0;
+  std::chrono::steady_clock::time_point linger_deadline_{};
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "core/ports/event_log.h"
 
+#include <algorithm>
+
 namespace rpmw::core {
 
 std::string_view to_string(LogLevel level) {
@@ -42,7 +44,9 @@ std::string sanitize_code(std::string_view value) { return sanitize(value, 128, 
 std::string sanitize_id(std::string_view value) { return sanitize(value, 512, is_id_char); }
 
 LogEvent::LogEvent(LogLevel level, std::string_view event)
-    : level_(level), event_(sanitize_code(event)) {}
+    : level_(level), event_(sanitize_code(event)) {
+  fields_.reserve(8);
+}
 
 LogEvent& LogEvent::put(std::string_view key, Value value) {
   fields_.push_back(Field{sanitize_code(key), std::move(value)});

@@ -27,8 +27,9 @@ bool Authenticator::hmac_valid(const AuthInputs& in) const {
   auto [end, ec] = std::from_chars(in.timestamp.data(), in.timestamp.data() + in.timestamp.size(), ts);
   if (ec != std::errc() || end != in.timestamp.data() + in.timestamp.size()) return false;
   const std::int64_t now_s = to_epoch_ms(clock_.now()) / 1000;
-  const std::int64_t skew = now_s > ts ? now_s - ts : ts - now_s;
-  if (skew > settings_.hmac_window.count()) return false;
+  // Bounds around now, not |now - ts|: a hostile timestamp near INT64_MIN would overflow that.
+  const std::int64_t window = settings_.hmac_window.count();
+  if (ts < now_s - window || ts > now_s + window) return false;
   std::string material(in.timestamp);
   material.push_back('.');
   material.append(in.raw_body);

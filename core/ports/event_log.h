@@ -16,7 +16,8 @@ bool parse_log_level(std::string_view text, LogLevel& out);
 
 // A value safe to log: [A-Za-z0-9_.:/-], at most 128 chars; other characters become '_'.
 std::string sanitize_code(std::string_view value);
-// An opaque identifier (ticket id, event key): printable ASCII without spaces or quotes,
+// An opaque identifier (ticket id, event key): printable ASCII without spaces, double quotes or
+// backslashes (Message-IDs may contain other punctuation),
 // at most 512 chars; other characters become '_'.
 std::string sanitize_id(std::string_view value);
 

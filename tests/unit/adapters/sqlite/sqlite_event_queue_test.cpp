@@ -1,0 +1,270 @@
+// SQLite-only queue behaviour: durability, several connections on one file, query plans, disk
+// errors and group commit. The shared semantics are in tests/unit/contracts/.
+#include "adapters/sqlite/sqlite_event_queue.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "tests/unit/contracts/contract_backends.h"
+
+namespace rpmw::adapters::sqlite {
+namespace {
+
+using namespace std::chrono_literals;
+using contracts::request;
+using contracts::TempDbPath;
+
+std::unique_ptr<SqliteEventQueue> open_queue(const TempDbPath& file, const core::Clock& clock,
+                                             core::Random& random,
+                                             SqliteEventQueueOptions options = {}) {
+  auto queue = SqliteEventQueue::open(file.config(), clock, random, options);
+  REQUIRE(queue.has_value());
+  return std::move(*queue);
+}
+
+}  // namespace
+
+TEST_CASE("sqlite queue: messages, leases, dedup keys and dead letters survive a reopen") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  std::string leased_id;
+  std::string dead_id;
+  std::string dedup_id;
+  {
+    auto queue = open_queue(file, clock, random);
+    dedup_id = queue->enqueue(request("t1", "a1", "msg-1"))->event_id;
+    queue->enqueue(request("t1", "a2"));
+    dead_id = queue->enqueue(request("t2", "b1"))->event_id;
+    queue->enqueue(request("t3", "c1"));
+    auto got = queue->receive(2, 60s, 0ms);
+    REQUIRE(got.has_value());
+    REQUIRE(got->size() == 2);
+    leased_id = (*got)[0].event_id;
+    REQUIRE(queue->dead_letter((*got)[1].receipt, "permanent_404").has_value());
+  }  // closed, as after a crash: every acknowledged write is in the WAL
+  auto queue = open_queue(file, clock, random);
+  auto stats = queue->stats();
+  REQUIRE(stats.has_value());
+  CHECK(stats->depth == 3);
+  CHECK(stats->in_flight == 1);
+  CHECK(stats->dlq_depth == 1);
+  auto dup = queue->enqueue(request("t1", "again", "msg-1"));
+  REQUIRE(dup.has_value());
+  CHECK(dup->duplicate);
+  CHECK(dup->event_id == dedup_id);
+  auto dead = queue->list_dead_letters(10);
+  REQUIRE(dead.has_value());
+  REQUIRE(dead->size() == 1);
+  CHECK((*dead)[0].event_id == dead_id);
+  // t1 is still leased, so only t3 is receivable.
+  auto next = queue->receive(10, 60s, 0ms);
+  REQUIRE(next.has_value());
+  REQUIRE(next->size() == 1);
+  CHECK((*next)[0].body == "c1");
+  CHECK(leased_id == dedup_id);
+}
+
+TEST_CASE("sqlite queue: two connections on one file never hand out a message twice") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  // Two adapter instances stand in for two processes (`rpmw serve` + `rpmw worker`).
+  auto producer_side = open_queue(file, clock, random);
+  auto worker_side = open_queue(file, clock, random);
+  constexpr int kGroups = 20;
+  constexpr int kPerGroup = 15;
+  constexpr int kTotal = kGroups * kPerGroup;
+
+  std::mutex mutex;
+  std::set<std::string> seen;
+  std::set<std::string> in_flight;
+  std::map<std::string, std::vector<int>> order;
+  int violations = 0;
+  std::atomic<int> acked{0};
+  std::atomic<int> errors{0};
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+
+  std::thread producer([&] {
+    for (int i = 0; i < kPerGroup; ++i) {
+      for (int g = 0; g < kGroups; ++g) {
+        if (!producer_side->enqueue(request("g" + std::to_string(g), std::to_string(i)))) {
+          errors.fetch_add(1);
+        }
+      }
+    }
+  });
+  const auto consume = [&](SqliteEventQueue& queue) {
+    while (acked.load() < kTotal && std::chrono::steady_clock::now() < deadline) {
+      auto got = queue.receive(3, 600s, 20ms);
+      if (!got) {
+        errors.fetch_add(1);
+        continue;
+      }
+      for (const auto& event : *got) {
+        {
+          std::lock_guard lock(mutex);
+          if (!seen.insert(event.event_id).second) ++violations;
+          if (!in_flight.insert(event.group).second) ++violations;
+          order[event.group].push_back(std::stoi(event.body));
+          in_flight.erase(event.group);  // still leased in the database until the ack below
+        }
+        if (queue.ack(event.receipt)) acked.fetch_add(1);
+        else errors.fetch_add(1);
+      }
+    }
+  };
+  std::thread consumer_a([&] { consume(*producer_side); });
+  std::thread consumer_b([&] { consume(*worker_side); });
+  producer.join();
+  consumer_a.join();
+  consumer_b.join();
+
+  CHECK(errors.load() == 0);
+  CHECK(violations == 0);
+  CHECK(acked.load() == kTotal);
+  CHECK(seen.size() == static_cast<std::size_t>(kTotal));
+  for (const auto& [group, indices] : order) {
+    INFO(group);
+    REQUIRE(indices.size() == static_cast<std::size_t>(kPerGroup));
+    for (int i = 0; i < kPerGroup; ++i) CHECK(indices[i] == i);
+  }
+}
+
+TEST_CASE("sqlite queue: a long poll notices an enqueue made through another connection") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  auto writer = open_queue(file, clock, random);
+  SqliteEventQueueOptions options;
+  options.poll_interval = 50ms;  // no notification crosses connections: only re-reads find it
+  auto reader = open_queue(file, clock, random, options);
+  auto waiter = std::async(std::launch::async, [&] { return reader->receive(1, 30s, 20s); });
+  REQUIRE(writer->enqueue(request("t1", "from-elsewhere")).has_value());
+  auto got = waiter.get();
+  REQUIRE(got.has_value());
+  REQUIRE(got->size() == 1);
+  CHECK((*got)[0].body == "from-elsewhere");
+}
+
+TEST_CASE("sqlite queue: the head query probes the group index") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  auto queue = open_queue(file, clock, random);
+  const std::string plan = queue->with_db([](SqliteDb& db) {
+    auto stmt = db.prepare(
+        "EXPLAIN QUERY PLAN SELECT m.seq FROM queue_messages m WHERE m.visible_at_ms <= 0 AND "
+        "NOT EXISTS (SELECT 1 FROM queue_messages p WHERE p.group_id = m.group_id AND "
+        "p.seq < m.seq) ORDER BY m.seq LIMIT 4");
+    REQUIRE(stmt.has_value());
+    std::string details;
+    while (stmt->step().value_or(false)) details += stmt->column_text(3) + "\n";
+    return details;
+  });
+  INFO(plan);
+  CHECK(plan.find("USING COVERING INDEX queue_messages_group_seq (group_id=? AND seq<?)") !=
+        std::string::npos);
+  CHECK(plan.find("USE TEMP B-TREE") == std::string::npos);  // ordered by rowid, no sort
+}
+
+TEST_CASE("sqlite queue: a full disk comes back as unavailable sqlite_full") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  auto queue = open_queue(file, clock, random);
+  REQUIRE(queue->enqueue(request("t1", "small")).has_value());
+  // Cap the file at its current size: the next page allocation fails as on a full disk.
+  queue->with_db([](SqliteDb& db) {
+    const auto pages = db.query_text("PRAGMA page_count").value();
+    REQUIRE(db.query_text("PRAGMA max_page_count = " + pages).has_value());
+  });
+  auto full = queue->enqueue(request("t1", std::string(64 * 1024, 'x')));
+  REQUIRE_FALSE(full.has_value());
+  CHECK(full.error().kind == core::ErrorKind::unavailable);
+  CHECK(full.error().code == "sqlite_full");
+  CHECK(queue->stats()->depth == 1);  // nothing half-written
+
+  queue->with_db([](SqliteDb& db) {
+    REQUIRE(db.query_text("PRAGMA max_page_count = 1000000").has_value());
+  });
+  CHECK(queue->enqueue(request("t1", std::string(64 * 1024, 'x'))).has_value());
+  CHECK(queue->stats()->depth == 2);
+}
+
+TEST_CASE("sqlite queue: concurrent enqueues share group-commit transactions") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  auto queue = open_queue(file, clock, random);
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 200;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = queue->enqueue(request("g" + std::to_string(t), std::to_string(i)));
+        if (!r || r->duplicate) failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(failures.load() == 0);
+  CHECK(queue->enqueued_requests() == kThreads * kPerThread);
+  CHECK(queue->enqueue_transactions() >= 1);
+  CHECK(queue->enqueue_transactions() <= queue->enqueued_requests());
+  MESSAGE("enqueues per transaction: " << static_cast<double>(queue->enqueued_requests()) /
+                                              static_cast<double>(queue->enqueue_transactions()));
+  CHECK(queue->stats()->depth == kThreads * kPerThread);
+}
+
+TEST_CASE("sqlite queue: purge_dedup deletes only expired keys") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  SqliteEventQueueOptions options;
+  options.dedup_window = 300s;
+  auto queue = open_queue(file, clock, random, options);
+  REQUIRE(queue->enqueue(request("t1", "a", "k1")).has_value());
+  clock.advance(100s);
+  REQUIRE(queue->enqueue(request("t1", "b", "k2")).has_value());
+  CHECK(queue->purge_dedup().value() == 0);
+  clock.advance(200s);
+  CHECK(queue->purge_dedup().value() == 1);
+  auto dup = queue->enqueue(request("t1", "b", "k2"));
+  REQUIRE(dup.has_value());
+  CHECK(dup->duplicate);
+  clock.advance(100s);
+  CHECK(queue->purge_dedup().value() == 1);
+}
+
+TEST_CASE("sqlite queue: tables keep the documented names and columns") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  auto queue = open_queue(file, clock, random);
+  REQUIRE(queue->enqueue(request("t1", "a", "k1")).has_value());
+  queue->with_db([](SqliteDb& db) {
+    CHECK(db.query_text("SELECT COUNT(*) FROM (SELECT seq, event_id, group_id, dedup_key, body, "
+                        "trace_id, enqueued_at_ms, visible_at_ms, receive_count, last_error, "
+                        "in_flight FROM queue_messages)")
+              .value() == "1");
+    CHECK(db.query_text("SELECT COUNT(*) FROM (SELECT event_id, group_id, dedup_key, body, "
+                        "trace_id, enqueued_at_ms, dead_at_ms, receive_count, reason FROM "
+                        "queue_dead_letters)")
+              .value() == "0");
+    CHECK(db.query_text("SELECT COUNT(*) FROM (SELECT dedup_key, event_id, expires_at_ms FROM "
+                        "queue_dedup)")
+              .value() == "1");
+  });
+}
+
+}  // namespace rpmw::adapters::sqlite
