@@ -6,6 +6,7 @@
 #   scripts/fuzz.sh [seconds]
 #   FUZZ_BUILD_DIR=build/me-fuzz scripts/fuzz.sh 30   # another build dir (default build/fuzz)
 #   FUZZ_TARGETS="fuzz_webhook" scripts/fuzz.sh       # a subset
+#   FUZZ_EXTRA_ARGS="-jobs=2 -workers=2" scripts/fuzz.sh  # more libFuzzer flags (last one wins)
 set -euo pipefail
 
 seconds="${1:-60}"
@@ -28,6 +29,11 @@ else
 fi
 if [ ${#targets[@]} -eq 0 ]; then
   echo "fuzz.sh: no fuzz targets found" >&2
+  exit 2
+fi
+
+if ! command -v clang++-14 >/dev/null; then
+  echo "fuzz.sh: clang++-14 not found (apt-get install clang-14 libclang-rt-14-dev; see scripts/deps.sh)" >&2
   exit 2
 fi
 
@@ -61,6 +67,10 @@ for target in "${targets[@]}"; do
         -artifact_prefix="$artifacts/")
   if [ -f "tests/fuzz/$target.dict" ]; then
     args+=(-dict="tests/fuzz/$target.dict")
+  fi
+  if [ -n "${FUZZ_EXTRA_ARGS:-}" ]; then
+    read -r -a extra <<<"$FUZZ_EXTRA_ARGS"
+    args+=("${extra[@]}")
   fi
   log="$scratch/$target.log"
   echo "== $target: ${seconds}s"

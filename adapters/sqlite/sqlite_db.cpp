@@ -9,29 +9,48 @@ namespace rpmw::adapters::sqlite {
 using core::ErrorKind;
 
 core::Error sqlite_error(int rc) {
-  const auto unavailable = [](const char* code) { return core::Error{ErrorKind::unavailable, code, {}}; };
+  const auto unavailable = [](const char* code) {
+    return core::Error{ErrorKind::unavailable, code, {}};
+  };
   const auto internal = [](const char* code) { return core::Error{ErrorKind::internal, code, {}}; };
   switch (rc & 0xff) {  // primary result code
-    case SQLITE_FULL: return unavailable("sqlite_full");
-    case SQLITE_IOERR: return unavailable("sqlite_ioerr");
-    case SQLITE_BUSY: return unavailable("sqlite_busy");
-    case SQLITE_LOCKED: return unavailable("sqlite_locked");
-    case SQLITE_CANTOPEN: return unavailable("sqlite_cantopen");
-    case SQLITE_READONLY: return internal("sqlite_readonly");
-    case SQLITE_CONSTRAINT: return internal("sqlite_constraint");
-    case SQLITE_CORRUPT: return internal("sqlite_corrupt");
-    case SQLITE_NOTADB: return internal("sqlite_notadb");
-    case SQLITE_NOMEM: return internal("sqlite_nomem");
-    case SQLITE_MISUSE: return internal("sqlite_misuse");
-    case SQLITE_RANGE: return internal("sqlite_range");
-    case SQLITE_PERM: return internal("sqlite_perm");
-    case SQLITE_AUTH: return internal("sqlite_auth");
-    default: return internal("sqlite_error");
+    case SQLITE_FULL:
+      return unavailable("sqlite_full");
+    case SQLITE_IOERR:
+      return unavailable("sqlite_ioerr");
+    case SQLITE_BUSY:
+      return unavailable("sqlite_busy");
+    case SQLITE_LOCKED:
+      return unavailable("sqlite_locked");
+    case SQLITE_CANTOPEN:
+      return unavailable("sqlite_cantopen");
+    case SQLITE_READONLY:
+      return internal("sqlite_readonly");
+    case SQLITE_CONSTRAINT:
+      return internal("sqlite_constraint");
+    case SQLITE_CORRUPT:
+      return internal("sqlite_corrupt");
+    case SQLITE_NOTADB:
+      return internal("sqlite_notadb");
+    case SQLITE_NOMEM:
+      return internal("sqlite_nomem");
+    case SQLITE_MISUSE:
+      return internal("sqlite_misuse");
+    case SQLITE_RANGE:
+      return internal("sqlite_range");
+    case SQLITE_PERM:
+      return internal("sqlite_perm");
+    case SQLITE_AUTH:
+      return internal("sqlite_auth");
+    default:
+      return internal("sqlite_error");
   }
 }
 
 namespace {
-tl::unexpected<core::Error> failure(int rc) { return tl::unexpected<core::Error>(sqlite_error(rc)); }
+tl::unexpected<core::Error> failure(int rc) {
+  return tl::unexpected<core::Error>(sqlite_error(rc));
+}
 }  // namespace
 
 // ---- Statement ----
@@ -57,8 +76,8 @@ Statement& Statement::bind(int index, std::int64_t value) {
 
 Statement& Statement::bind(int index, std::string_view value) {
   // SQLITE_TRANSIENT: SQLite copies, so temporaries are safe to pass.
-  note_bind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                SQLITE_UTF8));
+  note_bind(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   return *this;
 }
 
@@ -83,7 +102,9 @@ core::Status Statement::run() {
   }
 }
 
-std::int64_t Statement::column_int64(int index) const { return sqlite3_column_int64(stmt_, index); }
+std::int64_t Statement::column_int64(int index) const {
+  return sqlite3_column_int64(stmt_, index);
+}
 
 std::string Statement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_, index);
@@ -98,7 +119,9 @@ bool Statement::column_is_null(int index) const {
 
 // ---- SqliteDb ----
 
-void SqliteDb::StmtDeleter::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+void SqliteDb::StmtDeleter::operator()(sqlite3_stmt* stmt) const {
+  sqlite3_finalize(stmt);
+}
 
 core::Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const SqliteConfig& config) {
   return guarded([&]() -> core::Result<std::unique_ptr<SqliteDb>> {
@@ -119,6 +142,10 @@ core::Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const SqliteConfig& confi
                                                                : "PRAGMA synchronous=NORMAL";
     if (auto ok = db->exec(sync); !ok) return tl::unexpected(ok.error());
     if (auto ok = db->exec("PRAGMA foreign_keys=OFF"); !ok) return tl::unexpected(ok.error());
+    // After a burst the WAL is cut back to 64 MiB when it restarts instead of keeping its peak.
+    if (auto ok = db->exec("PRAGMA journal_size_limit=67108864"); !ok) {
+      return tl::unexpected(ok.error());
+    }
     return db;
   });
 }
@@ -189,7 +216,9 @@ core::Status SqliteDb::checkpoint_passive() {
   return {};
 }
 
-std::int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
+std::int64_t SqliteDb::changes() const {
+  return sqlite3_changes64(db_);
+}
 
 core::Result<std::string> SqliteDb::query_text(const std::string& sql) {
   auto stmt = prepare(sql);

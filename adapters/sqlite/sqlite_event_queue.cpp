@@ -93,8 +93,8 @@ core::Result<std::unique_ptr<SqliteEventQueue>> SqliteEventQueue::open(
     if (!created) return err(created);
     auto checkpoint_db = SqliteDb::open(config);
     if (!checkpoint_db) return err(checkpoint_db);
-    return std::unique_ptr<SqliteEventQueue>(new SqliteEventQueue(
-        std::move(*db), std::move(*checkpoint_db), clock, random, options));
+    return std::unique_ptr<SqliteEventQueue>(
+        new SqliteEventQueue(std::move(*db), std::move(*checkpoint_db), clock, random, options));
   });
 }
 
@@ -129,6 +129,13 @@ SqliteEventQueue::~SqliteEventQueue() {
 }
 
 void SqliteEventQueue::run_checkpointer() {
+  try {
+    checkpoint_loop();
+  } catch (...) {  // only lock errors can throw; without checkpoints SQLite still works
+  }
+}
+
+void SqliteEventQueue::checkpoint_loop() {
   std::unique_lock lock(checkpoint_mutex_);
   for (;;) {
     checkpoint_cv_.wait(lock, [&] { return checkpoint_requested_ || stopping_; });
@@ -160,33 +167,56 @@ void SqliteEventQueue::notify() {
 
 core::Result<core::EnqueueResult> SqliteEventQueue::enqueue(const core::EnqueueRequest& request) {
   return guarded([&]() -> core::Result<core::EnqueueResult> {
-    PendingEnqueue me;
-    me.request = &request;
-    std::unique_lock lock(batch_mutex_);
-    pending_.push_back(&me);
-    while (!me.done) {
-      if (leader_active_) {
-        batch_cv_.wait(lock);
-        continue;
-      }
-      // Leader: take everything queued so far (bounded by the number of blocked callers) and
-      // commit it in one transaction while newcomers gather for the next batch.
-      leader_active_ = true;
-      // A few more rounds if callers queued up meanwhile: cheaper than waking a new leader.
-      for (int round = 0; round < options_.max_leader_rounds && !pending_.empty(); ++round) {
-        std::vector<PendingEnqueue*> batch;
-        batch.swap(pending_);
-        lock.unlock();
-        commit_batch(batch);
-        lock.lock();
-        for (auto* item : batch) item->done = true;
-        batch_cv_.notify_all();
-      }
-      leader_active_ = false;
+    std::vector<PendingEnqueue> items(1);
+    items[0].request = &request;
+    submit(items);
+    return std::move(items[0].result);
+  });
+}
+
+core::Result<std::vector<core::EnqueueResult>> SqliteEventQueue::enqueue_batch(
+    const std::vector<core::EnqueueRequest>& requests) {
+  return guarded([&]() -> core::Result<std::vector<core::EnqueueResult>> {
+    std::vector<PendingEnqueue> items(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) items[i].request = &requests[i];
+    if (!items.empty()) submit(items);
+    std::vector<core::EnqueueResult> results;
+    results.reserve(items.size());
+    for (auto& item : items) {
+      if (!item.result) return tl::unexpected(item.result.error());  // the whole batch failed
+      results.push_back(std::move(*item.result));
+    }
+    return results;
+  });
+}
+
+void SqliteEventQueue::submit(std::vector<PendingEnqueue>& items) {
+  std::unique_lock lock(batch_mutex_);
+  // Reserve first so the pushes below cannot throw halfway and leave dangling pointers behind.
+  pending_.reserve(pending_.size() + items.size());
+  for (auto& item : items) pending_.push_back(&item);
+  // All of `items` were queued at once, so they land in the same batch and finish together.
+  while (!items.back().done) {
+    if (leader_active_) {
+      batch_cv_.wait(lock);
+      continue;
+    }
+    // Leader: take everything queued so far (bounded by the number of blocked callers) and
+    // commit it in one transaction while newcomers gather for the next batch.
+    leader_active_ = true;
+    // A few more rounds if callers queued up meanwhile: cheaper than waking a new leader.
+    for (int round = 0; round < options_.max_leader_rounds && !pending_.empty(); ++round) {
+      std::vector<PendingEnqueue*> batch;
+      batch.swap(pending_);
+      lock.unlock();
+      commit_batch(batch);
+      lock.lock();
+      for (auto* item : batch) item->done = true;
       batch_cv_.notify_all();
     }
-    return std::move(me.result);
-  });
+    leader_active_ = false;
+    batch_cv_.notify_all();
+  }
 }
 
 void SqliteEventQueue::commit_batch(std::vector<PendingEnqueue*>& batch) {
@@ -246,7 +276,9 @@ core::Status SqliteEventQueue::insert_one(PendingEnqueue& item, std::int64_t now
         "INSERT OR REPLACE INTO queue_dedup(dedup_key, event_id, expires_at_ms) "
         "VALUES (?1, ?2, ?3)");
     if (!remember) return err(remember);
-    remember->bind(1, req.dedup_key).bind(2, event_id).bind(3, now_ms + options_.dedup_window.count());
+    remember->bind(1, req.dedup_key)
+        .bind(2, event_id)
+        .bind(3, now_ms + options_.dedup_window.count());
     if (auto ok = remember->run(); !ok) return ok;
   }
   item.result = core::EnqueueResult{std::move(event_id), false};
@@ -327,7 +359,8 @@ core::Result<SqliteEventQueue::Polled> SqliteEventQueue::poll_once(int max,
         // A head still marked in flight but visible lost its lease: that was its last failure.
         const std::string last_error = head.in_flight ? "visibility_timeout" : head.last_error;
         if (head.event.receive_count >= options_.max_receives) {
-          if (auto ok = move_to_dead_letters(head.seq, "max_receives_exceeded:" + last_error, now_ms);
+          if (auto ok =
+                  move_to_dead_letters(head.seq, "max_receives_exceeded:" + last_error, now_ms);
               !ok)
             return ok;
           dead_lettered = true;
@@ -349,8 +382,8 @@ core::Result<SqliteEventQueue::Polled> SqliteEventQueue::poll_once(int max,
     if (out.events.empty()) {
       // Rows with a future visibility are heads (leased or delayed): the earliest one bounds the
       // long-poll sleep.
-      auto next = db_->prepare(
-          "SELECT MIN(visible_at_ms) FROM queue_messages WHERE visible_at_ms > ?1");
+      auto next =
+          db_->prepare("SELECT MIN(visible_at_ms) FROM queue_messages WHERE visible_at_ms > ?1");
       if (!next) return err(next);
       next->bind(1, now_ms);
       auto row = next->step();
@@ -383,8 +416,8 @@ core::Status SqliteEventQueue::move_to_dead_letters(std::int64_t seq, const std:
 core::Result<SqliteEventQueue::Lease> SqliteEventQueue::find_lease(const std::string& receipt) {
   const auto parsed = parse_receipt(receipt);
   if (!parsed) return core::fail(ErrorKind::invalid_input, "bad_receipt");
-  auto find = db_->prepare(
-      "SELECT seq, receive_count, in_flight FROM queue_messages WHERE event_id = ?1");
+  auto find =
+      db_->prepare("SELECT seq, receive_count, in_flight FROM queue_messages WHERE event_id = ?1");
   if (!find) return err(find);
   find->bind(1, parsed->first);
   auto row = find->step();

@@ -42,7 +42,11 @@ class SqliteEventQueue final : public core::EventQueue {
                                                               SqliteEventQueueOptions options = {});
 
   core::Result<core::EnqueueResult> enqueue(const core::EnqueueRequest& request) override;
-  core::Result<std::vector<core::QueuedEvent>> receive(int max, std::chrono::milliseconds visibility,
+  // One transaction for all of them (shared with concurrent enqueue callers): all stored or none.
+  core::Result<std::vector<core::EnqueueResult>> enqueue_batch(
+      const std::vector<core::EnqueueRequest>& requests) override;
+  core::Result<std::vector<core::QueuedEvent>> receive(int max,
+                                                       std::chrono::milliseconds visibility,
                                                        std::chrono::milliseconds wait) override;
   core::Status ack(const std::string& receipt) override;
   core::Status retry_later(const std::string& receipt, std::chrono::milliseconds delay,
@@ -76,7 +80,10 @@ class SqliteEventQueue final : public core::EventQueue {
   SqliteEventQueue(std::unique_ptr<SqliteDb> db, std::unique_ptr<SqliteDb> checkpoint_db,
                    const core::Clock& clock, core::Random& random, SqliteEventQueueOptions options);
   void run_checkpointer();
+  void checkpoint_loop();
 
+  // Queues `items` for the next group commit and returns when they are committed (or failed).
+  void submit(std::vector<PendingEnqueue>& items);
   void commit_batch(std::vector<PendingEnqueue*>& batch);
   core::Status insert_one(PendingEnqueue& item, std::int64_t now_ms);
   core::Result<Polled> poll_once(int max, std::chrono::milliseconds visibility);

@@ -56,9 +56,12 @@ tl::unexpected<core::Error> err(const T& result) {
 // Stored as text so the table reads well in the sqlite3 shell.
 const char* event_status_text(core::EventStatus status) {
   switch (status) {
-    case core::EventStatus::processing: return "processing";
-    case core::EventStatus::done: return "done";
-    case core::EventStatus::duplicate: return "duplicate";
+    case core::EventStatus::processing:
+      return "processing";
+    case core::EventStatus::done:
+      return "done";
+    case core::EventStatus::duplicate:
+      return "duplicate";
   }
   return "processing";
 }
@@ -72,9 +75,12 @@ std::optional<core::EventStatus> parse_event_status(std::string_view text) {
 
 const char* action_status_text(core::ActionStatus status) {
   switch (status) {
-    case core::ActionStatus::pending: return "pending";
-    case core::ActionStatus::done: return "done";
-    case core::ActionStatus::failed: return "failed";
+    case core::ActionStatus::pending:
+      return "pending";
+    case core::ActionStatus::done:
+      return "done";
+    case core::ActionStatus::failed:
+      return "failed";
   }
   return "pending";
 }
@@ -113,8 +119,10 @@ std::optional<core::ConversationRecord> conversation_from_json(std::string_view 
   record.pending_flow = str("pending_flow");
   if (const auto* epochs = obj.if_contains("auto_reply_epoch_ms"); epochs && epochs->is_array()) {
     for (const auto& v : epochs->as_array()) {
-      if (v.is_int64()) record.auto_reply_epoch_ms.push_back(v.as_int64());
-      else if (v.is_uint64()) record.auto_reply_epoch_ms.push_back(static_cast<std::int64_t>(v.as_uint64()));
+      if (v.is_int64())
+        record.auto_reply_epoch_ms.push_back(v.as_int64());
+      else if (v.is_uint64())
+        record.auto_reply_epoch_ms.push_back(static_cast<std::int64_t>(v.as_uint64()));
     }
   }
   return record;
@@ -192,7 +200,8 @@ core::Status SqliteStateStore::finish_event(const std::string& event_key, core::
       auto upsert = db_->prepare(
           "INSERT INTO state_events(event_key, status, first_seen_ms, last_seen_ms, attempts, "
           "expires_at_ms) VALUES (?1, ?2, ?3, ?3, 1, ?4) "
-          "ON CONFLICT(event_key) DO UPDATE SET status = ?2, last_seen_ms = ?3, expires_at_ms = ?4");
+          "ON CONFLICT(event_key) DO UPDATE SET status = ?2, last_seen_ms = ?3, expires_at_ms = "
+          "?4");
       if (!upsert) return err(upsert);
       upsert->bind(1, event_key)
           .bind(2, event_status_text(status))

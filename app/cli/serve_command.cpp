@@ -134,6 +134,7 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
 
   std::unique_ptr<core::ingest::RateLimiter> limiter;
   std::unique_ptr<core::ingest::Ingress> ingress;
+  std::unique_ptr<EnqueueBatcher> batcher;
   std::unique_ptr<ServiceRoutes> routes;
   std::unique_ptr<HttpServer> server;
   if (options.with_http) {
@@ -155,9 +156,11 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
     ingress = std::make_unique<core::ingest::Ingress>(
         settings, core::ingest::Authenticator(auth, rt.clock()), *limiter, rt.queue(), rt.clock(),
         rt.random(), rt.log(), rt.metrics());
+    batcher = std::make_unique<EnqueueBatcher>(rt.queue(), rt.metrics());
     routes = std::make_unique<ServiceRoutes>(ServiceRoutesDeps{
         *ingress, rt.queue(), rt.metrics(), [&rt] { return rt.metrics().render(); },
-        [&rt] { return rt.queue().stats().has_value() && rt.state().get_event("readyz").has_value(); }});
+        [&rt] { return rt.queue().stats().has_value() && rt.state().get_event("readyz").has_value(); },
+        batcher.get()});
     server = std::make_unique<HttpServer>(
         HttpServerSettings{host, port, config.http_threads, std::chrono::seconds(15)}, *routes);
     auto bound = server->start();
@@ -188,7 +191,9 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
   rt.log().write(core::LogEvent(core::LogLevel::info, "system.shutdown.start")
                      .code("signal", received == SIGTERM ? "SIGTERM" : "SIGINT"));
   const auto grace = std::chrono::seconds(std::max<std::int64_t>(1, config.shutdown_grace_s));
+  // Stop accepting and let answered-to-be requests finish (they need the batcher), then the rest.
   if (server) server->stop(std::chrono::duration_cast<std::chrono::milliseconds>(grace) / 2);
+  if (batcher) batcher->stop();
   pool.request_stop();
   pool.join();
   rt.log().write(core::LogEvent(core::LogLevel::info, "system.shutdown.complete"));

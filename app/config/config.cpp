@@ -42,9 +42,11 @@ bool parse_number(const std::string& text, T& out) {
   return ec == std::errc() && ptr == end;
 }
 
-bool parse_bool(const std::string& text, bool& out) {
-  if (text == "true" || text == "1" || text == "yes") return out = true, true;
-  if (text == "false" || text == "0" || text == "no") return out = false, true;
+bool parse_bool(const std::string& raw, bool& out) {
+  std::string text = raw;
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return out = true, true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return out = false, true;
   return false;
 }
 
@@ -200,6 +202,11 @@ void validate(ConfigResult& result) {
     error("sqlite_synchronous: must be 'normal' or 'full'");
   }
   if (c.richpanel_rate <= 0) error("richpanel_rate: must be > 0");
+  if (c.flag_cache_ttl_s < 0) error("flag_cache_ttl_s: must be >= 0");
+  if (c.queue_depth_refresh_ms < 0) error("queue_depth_refresh_ms: must be >= 0");
+  if (c.shutdown_grace_s < 1 || c.shutdown_grace_s > 300) {
+    error("shutdown_grace_s: must be between 1 and 300");
+  }
   core::LogLevel level{};
   if (!core::parse_log_level(c.log_level, level)) {
     error("log_level: must be one of debug, info, warn, error");
@@ -244,6 +251,7 @@ ConfigResult load_config(const std::string& yaml_path, const EnvLookup& env) {
             continue;
           }
           auto value = yaml_to_text(item.second);
+          if (item.second.IsMap() && key != "flags") value.reset();  // only flags is a map
           if (!value) {
             result.errors.push_back(path + ": " + key + ": unsupported value shape");
             continue;

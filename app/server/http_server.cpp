@@ -110,9 +110,14 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return close();
     const bool keep_alive = parser_->get().keep_alive();
     request_.body = parser_->release().body();
-    HttpResponse response = routes_.handle(request_);
-    if (!keep_alive) response.close = true;
-    write(std::move(response));
+    routes_.handle_async(request_, [self = shared_from_this(), keep_alive](HttpResponse response) {
+      if (!keep_alive) response.close = true;
+      // Back onto the connection's strand: the answer may come from the enqueue thread.
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response)]() mutable {
+                   self->write(std::move(response));
+                 });
+    });
   }
 
   void write(HttpResponse response) {

@@ -39,6 +39,12 @@ class HttpRoutes {
  public:
   virtual ~HttpRoutes() = default;
   virtual HttpResponse handle(const HttpRequest& request) = 0;
+  // Routes that wait on something (a batched enqueue) answer later through `respond`, from any
+  // thread. The default answers at once.
+  virtual void handle_async(const HttpRequest& request,
+                            std::function<void(HttpResponse)> respond) {
+    respond(handle(request));
+  }
   // Called after the headers of a request, before its body is read: a non-empty answer is sent
   // instead of reading the body (e.g. 413 from Content-Length), and the connection is closed.
   virtual std::optional<HttpResponse> precheck(const HttpRequest& head,

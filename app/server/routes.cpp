@@ -68,6 +68,35 @@ HttpResponse ServiceRoutes::webhook(const HttpRequest& request) {
   return response;
 }
 
+void ServiceRoutes::handle_async(const HttpRequest& request,
+                                 std::function<void(HttpResponse)> respond) {
+  if (deps_.batcher == nullptr || !is_webhook_path(request.path) || request.method != "POST") {
+    respond(handle(request));
+    return;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  core::ingest::IngressRequest in;
+  in.source = request.source;
+  in.headers = request.headers;
+  in.query = request.query;
+  in.body = request.body;
+  auto admitted = deps_.ingress.admit(in);
+  if (auto* rejected = std::get_if<core::ingest::IngressResponse>(&admitted)) {
+    respond(from_ingress(*rejected));
+    return;
+  }
+  auto& webhook = std::get<core::ingest::AdmittedWebhook>(admitted);
+  core::EnqueueRequest enqueue = std::move(webhook.enqueue);
+  deps_.batcher->submit(
+      std::move(enqueue), [this, webhook = std::move(webhook), started,
+                           respond = std::move(respond)](core::Result<core::EnqueueResult> r) {
+        respond(from_ingress(deps_.ingress.complete(webhook, r)));
+        deps_.metrics.observe(
+            "rpmw_ingress_ack_seconds",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      });
+}
+
 HttpResponse ServiceRoutes::metrics() {
   if (auto stats = deps_.queue.stats()) {
     deps_.metrics.set_gauge("rpmw_queue_depth", static_cast<double>(stats->depth));

@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "app/server/enqueue_batcher.h"
 #include "app/server/http_server.h"
 #include "core/ingest/ingress.h"
 #include "core/ports/event_queue.h"
@@ -16,6 +17,7 @@ struct ServiceRoutesDeps {
   core::Metrics& metrics;
   std::function<std::string()> render_metrics;  // Prometheus text
   std::function<bool()> ready;                  // queue and state reachable
+  EnqueueBatcher* batcher = nullptr;            // null: enqueue inline on the io thread
 };
 
 class ServiceRoutes final : public HttpRoutes {
@@ -23,6 +25,8 @@ class ServiceRoutes final : public HttpRoutes {
   explicit ServiceRoutes(ServiceRoutesDeps deps) : deps_(std::move(deps)) {}
 
   HttpResponse handle(const HttpRequest& request) override;
+  void handle_async(const HttpRequest& request,
+                    std::function<void(HttpResponse)> respond) override;
   std::optional<HttpResponse> precheck(const HttpRequest& head,
                                        std::optional<std::uint64_t> content_length) override;
   HttpResponse body_too_large(const HttpRequest& head) override;

@@ -109,7 +109,7 @@ FlagSnapshot FlagService::build(const std::map<std::string, std::string>& stored
   }
   for (const auto& [name, value] : defaults_.initial) effective[name] = value;
   for (const auto& [name, value] : stored) {
-    // A value the store holds but we cannot understand takes the safe default instead.
+    // A stored value we cannot understand is ignored: the configured or built-in default applies.
     if (validate_flag(name, value).empty()) effective[name] = value;
   }
   FlagSnapshot snapshot;

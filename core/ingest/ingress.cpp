@@ -129,8 +129,15 @@ bool Ingress::over_depth() {
 }
 
 IngressResponse Ingress::handle(const IngressRequest& request) {
+  auto admitted = admit(request);
+  if (auto* rejected = std::get_if<IngressResponse>(&admitted)) return std::move(*rejected);
+  const auto& webhook = std::get<AdmittedWebhook>(admitted);
+  return complete(webhook, queue_.enqueue(webhook.enqueue));
+}
+
+std::variant<IngressResponse, AdmittedWebhook> Ingress::admit(const IngressRequest& request) {
   const TimePoint received_at = clock_.now();
-  const std::string trace_id = make_trace_id(received_at, random_);
+  std::string trace_id = make_trace_id(received_at, random_);
   if (log_.enabled(LogLevel::debug)) {
     log_.write(LogEvent(LogLevel::debug, "ingress.request.received").trace(trace_id));
   }
@@ -177,13 +184,23 @@ IngressResponse Ingress::handle(const IngressRequest& request) {
                   settings_.backpressure_retry_after.count());
   }
 
-  Envelope envelope{*webhook, trace_id, to_epoch_ms(received_at)};
-  EnqueueRequest enqueue{webhook->ticket_id, ingress_dedup_key(*webhook, request.body),
-                         encode_envelope(envelope), trace_id};
-  auto enqueued = queue_.enqueue(enqueue);
+  AdmittedWebhook admitted;
+  admitted.enqueue.group = webhook->ticket_id;
+  admitted.enqueue.dedup_key = ingress_dedup_key(*webhook, request.body);
+  admitted.enqueue.trace_id = trace_id;
+  admitted.ticket_id = webhook->ticket_id;
+  Envelope envelope{std::move(*webhook), trace_id, to_epoch_ms(received_at)};
+  admitted.enqueue.body = encode_envelope(envelope);
+  admitted.trace_id = std::move(trace_id);
+  return admitted;
+}
+
+IngressResponse Ingress::complete(const AdmittedWebhook& admitted,
+                                  const Result<EnqueueResult>& enqueued) {
+  const std::string& trace_id = admitted.trace_id;
   if (!enqueued) {
     LogEvent event(LogLevel::error, "ingress.enqueue.failed");
-    event.trace(trace_id).ticket(webhook->ticket_id).result(enqueued.error().code);
+    event.trace(trace_id).ticket(admitted.ticket_id).result(enqueued.error().code);
     log_.write(event);
     return reject(trace_id, 503, "enqueue_failed", "the event could not be stored; retry later",
                   settings_.backpressure_retry_after.count());
@@ -199,7 +216,8 @@ IngressResponse Ingress::handle(const IngressRequest& request) {
     body["status"] = "duplicate";
     body["event_id"] = enqueued->event_id;
     LogEvent event(LogLevel::info, "system.idempotency.duplicate_event_detected");
-    event.trace(trace_id).ticket(webhook->ticket_id).id("event_id", enqueued->event_id).step("ingress");
+    event.trace(trace_id).ticket(admitted.ticket_id).id("event_id", enqueued->event_id)
+        .step("ingress");
     log_.write(event);
   } else {
     response.status = 202;
@@ -209,7 +227,7 @@ IngressResponse Ingress::handle(const IngressRequest& request) {
     body["trace_id"] = trace_id;
     if (log_.enabled(LogLevel::info)) {
       LogEvent event(LogLevel::info, "ingress.enqueue.success");
-      event.trace(trace_id).ticket(webhook->ticket_id).id("event_id", enqueued->event_id);
+      event.trace(trace_id).ticket(admitted.ticket_id).id("event_id", enqueued->event_id);
       log_.write(event);
     }
   }

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/ingest/auth.h"
@@ -45,12 +46,24 @@ struct IngressResponse {
   std::string event_id;
 };
 
+// A request that passed every check and only needs its enqueue (possibly batched with others).
+struct AdmittedWebhook {
+  EnqueueRequest enqueue;
+  std::string trace_id;
+  std::string ticket_id;
+};
+
 class Ingress {
  public:
   Ingress(IngressSettings settings, Authenticator authenticator, RateLimiter& limiter,
           EventQueue& queue, const Clock& clock, Random& random, EventLog& log, Metrics& metrics);
 
+  // admit → enqueue → complete, in one call (Lambda, tests).
   IngressResponse handle(const IngressRequest& request);
+  // The checks alone: either the final (rejection) response or the admitted webhook.
+  std::variant<IngressResponse, AdmittedWebhook> admit(const IngressRequest& request);
+  // The answer once the enqueue of an admitted webhook finished.
+  IngressResponse complete(const AdmittedWebhook& admitted, const Result<EnqueueResult>& enqueued);
   // The transport stopped reading a body over the limit; answer 413 with the same bookkeeping.
   IngressResponse reject_too_large(const std::string& source);
   const IngressSettings& settings() const { return settings_; }

@@ -16,6 +16,8 @@ class TokenBucket {
   // Takes one token, or returns how long until one is available.
   std::optional<std::chrono::milliseconds> try_take(TimePoint now);
   bool full(TimePoint now) const;
+  // Returns a token taken for a request that another limit then refused.
+  void give_back();
 
  private:
   void refill(TimePoint now);
@@ -39,6 +41,8 @@ class RateLimiter {
   RateLimiter(RateLimitSettings settings, const Clock& clock);
   // nullopt: allowed. Otherwise: retry after this long.
   std::optional<std::chrono::milliseconds> admit(const std::string& source);
+
+  static const std::string kOverflowSource;
 
  private:
   RateLimitSettings settings_;

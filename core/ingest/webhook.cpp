@@ -70,9 +70,11 @@ tl::expected<WebhookEvent, WebhookError> parse_webhook(std::string_view body,
 }
 
 std::string ingress_dedup_key(const WebhookEvent& event, std::string_view raw_body) {
-  // Scoped to the ticket: message ids from other senders need not be globally unique.
-  std::string material = event.ticket_id;
-  material.push_back('\n');
+  // Scoped to the ticket (message ids from other senders need not be globally unique), with a
+  // length prefix so no (ticket, message) pair can collide with another.
+  std::string material = std::to_string(event.ticket_id.size());
+  material.push_back(':');
+  material.append(event.ticket_id);
   if (!event.message_id.empty()) return "msg:" + sha256_hex(material + event.message_id);
   material.push_back('\n');
   material.append(raw_body);

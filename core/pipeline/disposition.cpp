@@ -7,11 +7,12 @@ namespace rpmw::core::pipeline {
 std::chrono::milliseconds backoff_delay(int attempt, const BackoffSettings& settings,
                                         Random& random,
                                         std::optional<std::chrono::milliseconds> retry_after) {
-  const int exponent = std::clamp(attempt - 1, 0, 20);
+  const int exponent = std::clamp(attempt, 1, 21) - 1;
   const std::int64_t ceiling =
       std::min<std::int64_t>(settings.cap.count(), settings.base.count() << exponent);
   const auto jittered = std::chrono::milliseconds(
       static_cast<std::int64_t>(random.below(static_cast<std::uint64_t>(ceiling) + 1)));
+  // The vendor's Retry-After is a floor even above the cap: retrying sooner only earns a 429.
   if (retry_after) return std::max(jittered, *retry_after);
   return jittered;
 }

@@ -57,6 +57,20 @@ class EventQueue {
   virtual ~EventQueue() = default;
 
   virtual Result<EnqueueResult> enqueue(const EnqueueRequest& request) = 0;
+  // Several requests, each with its own result (duplicates included). Adapters that can commit
+  // them together (one SQLite transaction, one SQS SendMessageBatch) override this. A failed call
+  // may have stored some of them; the sender's retry is then answered as a duplicate.
+  virtual Result<std::vector<EnqueueResult>> enqueue_batch(
+      const std::vector<EnqueueRequest>& requests) {
+    std::vector<EnqueueResult> results;
+    results.reserve(requests.size());
+    for (const auto& request : requests) {
+      auto result = enqueue(request);
+      if (!result) return tl::unexpected(result.error());
+      results.push_back(std::move(*result));
+    }
+    return results;
+  }
 
   // Up to `max` messages, each the head of its group, leased for `visibility`. Waits up to
   // `wait` for one to become available (long polling); returns an empty vector on timeout.

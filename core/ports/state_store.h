@@ -83,8 +83,10 @@ class StateStore {
   // version becomes record.version + 1. A lost race is ErrorKind::conflict.
   virtual Status put_conversation(const ConversationRecord& record) = 0;
 
+  // The latest `limit` decisions of a ticket, newest first.
   virtual Result<std::vector<DecisionRecord>> decisions_for_ticket(const std::string& ticket_id,
                                                                    int limit) = 0;
+  // Every decision of a trace, in the order they were stored.
   virtual Result<std::vector<DecisionRecord>> decisions_for_trace(const std::string& trace_id) = 0;
 
   // Deletes expired rows; returns how many.

@@ -143,7 +143,8 @@ InMemoryEventQueue::find_lease(const std::string& receipt) {
   if (!parsed) return core::fail(ErrorKind::invalid_input, "bad_receipt");
   auto it = std::find_if(messages_.begin(), messages_.end(),
                          [&](const auto& entry) { return entry.second.event_id == parsed->first; });
-  if (it == messages_.end() || it->second.receive_count != parsed->second || !it->second.in_flight) {
+  if (it == messages_.end() || it->second.receive_count != parsed->second ||
+      !it->second.in_flight) {
     return core::fail(ErrorKind::conflict, "stale_receipt");
   }
   return it;
@@ -258,8 +259,8 @@ core::Result<core::QueueStats> InMemoryEventQueue::stats() {
 std::int64_t InMemoryEventQueue::purge_dedup() {
   std::lock_guard lock(mutex_);
   const std::int64_t now_ms = core::to_epoch_ms(clock_.now());
-  return static_cast<std::int64_t>(
-      std::erase_if(dedup_, [&](const auto& entry) { return entry.second.expires_at_ms <= now_ms; }));
+  return static_cast<std::int64_t>(std::erase_if(
+      dedup_, [&](const auto& entry) { return entry.second.expires_at_ms <= now_ms; }));
 }
 
 }  // namespace rpmw::fakes

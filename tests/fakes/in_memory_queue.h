@@ -31,7 +31,8 @@ class InMemoryEventQueue final : public core::EventQueue {
   void fail_next(core::Error error, std::string method = {});
 
   core::Result<core::EnqueueResult> enqueue(const core::EnqueueRequest& request) override;
-  core::Result<std::vector<core::QueuedEvent>> receive(int max, std::chrono::milliseconds visibility,
+  core::Result<std::vector<core::QueuedEvent>> receive(int max,
+                                                       std::chrono::milliseconds visibility,
                                                        std::chrono::milliseconds wait) override;
   core::Status ack(const std::string& receipt) override;
   core::Status retry_later(const std::string& receipt, std::chrono::milliseconds delay,

@@ -32,7 +32,9 @@ std::optional<core::Error> InMemoryStateStore::take_failure(const std::string& m
   return std::nullopt;
 }
 
-std::int64_t InMemoryStateStore::now_ms() const { return core::to_epoch_ms(clock_.now()); }
+std::int64_t InMemoryStateStore::now_ms() const {
+  return core::to_epoch_ms(clock_.now());
+}
 
 std::vector<core::DecisionRecord> InMemoryStateStore::all_decisions() const {
   std::lock_guard lock(mutex_);
@@ -70,8 +72,8 @@ core::Status InMemoryStateStore::finish_event(const std::string& event_key,
   const std::int64_t now = now_ms();
   auto& entry = events_[event_key];
   if (entry.value.event_key.empty()) {  // finished without begin_event
-    entry.value = core::EventRecord{event_key, status, core::from_epoch_ms(now),
-                                    core::from_epoch_ms(now), 1};
+    entry.value =
+        core::EventRecord{event_key, status, core::from_epoch_ms(now), core::from_epoch_ms(now), 1};
   }
   entry.value.status = status;
   entry.value.last_seen = core::from_epoch_ms(now);
@@ -103,8 +105,8 @@ core::Result<core::ActionClaim> InMemoryStateStore::claim_action(const std::stri
     return claim;
   }
   core::ActionRecord record{action_key, core::ActionStatus::pending, "", core::from_epoch_ms(now)};
-  actions_.insert_or_assign(action_key, Expiring<core::ActionRecord>{
-                                            record, now + options_.action_ttl.count()});
+  actions_.insert_or_assign(
+      action_key, Expiring<core::ActionRecord>{record, now + options_.action_ttl.count()});
   claim.claimed = true;
   claim.existing = std::move(record);
   return claim;
@@ -117,10 +119,9 @@ core::Status InMemoryStateStore::complete_action(const std::string& action_key,
   if (auto failure = take_failure("complete_action")) return unexpected(*failure);
   const std::int64_t now = now_ms();
   actions_.insert_or_assign(
-      action_key,
-      Expiring<core::ActionRecord>{
-          core::ActionRecord{action_key, status, result_code, core::from_epoch_ms(now)},
-          now + options_.action_ttl.count()});
+      action_key, Expiring<core::ActionRecord>{
+                      core::ActionRecord{action_key, status, result_code, core::from_epoch_ms(now)},
+                      now + options_.action_ttl.count()});
   return {};
 }
 
@@ -138,8 +139,8 @@ core::Status InMemoryStateStore::put_conversation(const core::ConversationRecord
   if (auto failure = take_failure("put_conversation")) return unexpected(*failure);
   if (record.version < 0) return core::fail(ErrorKind::invalid_input, "bad_version");
   auto it = conversations_.find(record.ticket_id);
-  const bool matches = it == conversations_.end() ? record.version == 0
-                                                  : it->second.value.version == record.version;
+  const bool matches =
+      it == conversations_.end() ? record.version == 0 : it->second.value.version == record.version;
   if (!matches) return core::fail(ErrorKind::conflict, "version_conflict");
   core::ConversationRecord stored = record;
   stored.version = record.version + 1;
@@ -181,8 +182,8 @@ core::Result<std::int64_t> InMemoryStateStore::purge_expired() {
   removed += static_cast<std::int64_t>(std::erase_if(events_, expired));
   removed += static_cast<std::int64_t>(std::erase_if(actions_, expired));
   removed += static_cast<std::int64_t>(std::erase_if(conversations_, expired));
-  removed += static_cast<std::int64_t>(std::erase_if(
-      decisions_, [&](const auto& d) { return d.expires_at_ms <= now; }));
+  removed += static_cast<std::int64_t>(
+      std::erase_if(decisions_, [&](const auto& d) { return d.expires_at_ms <= now; }));
   return removed;
 }
 

@@ -113,8 +113,7 @@ struct FakeBackend {
 inline core::EnqueueRequest request(std::string group, std::string body,
                                     std::string dedup_key = {}) {
   if (dedup_key.empty()) dedup_key = group + "/" + body;
-  return core::EnqueueRequest{std::move(group), std::move(dedup_key), std::move(body),
-                              "trc_test"};
+  return core::EnqueueRequest{std::move(group), std::move(dedup_key), std::move(body), "trc_test"};
 }
 
 }  // namespace rpmw::contracts

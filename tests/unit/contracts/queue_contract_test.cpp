@@ -48,8 +48,7 @@ using Bodies = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE_TEMPLATE("contracts: queue delivers FIFO within a group", B, SqliteBackend,
-                   FakeBackend) {
+TEST_CASE_TEMPLATE("contracts: queue delivers FIFO within a group", B, SqliteBackend, FakeBackend) {
   QueueFixture<B> f;
   const std::string first_id = f.enqueue("t1", "a1");
   f.enqueue("t1", "a2");
@@ -337,6 +336,33 @@ TEST_CASE_TEMPLATE("contracts: queue dedups inside the window only", B, SqliteBa
     CHECK_FALSE(b->duplicate);
     CHECK(a->event_id != b->event_id);
   }
+}
+
+TEST_CASE_TEMPLATE("contracts: queue enqueue_batch returns one result per request", B,
+                   SqliteBackend, FakeBackend) {
+  QueueFixture<B> f;
+  auto first = f.queue->enqueue_batch(
+      {request("t1", "a1", "k1"), request("t2", "b1", "k2"), request("t1", "a1 again", "k1")});
+  REQUIRE(first.has_value());
+  REQUIRE(first->size() == 3);
+  CHECK_FALSE((*first)[0].duplicate);
+  CHECK_FALSE((*first)[1].duplicate);
+  CHECK((*first)[2].duplicate);  // a duplicate inside the same batch
+  CHECK((*first)[2].event_id == (*first)[0].event_id);
+  CHECK((*first)[0].event_id != (*first)[1].event_id);
+
+  auto second = f.queue->enqueue_batch({request("t2", "b1", "k2"), request("t1", "a2", "k3")});
+  REQUIRE(second.has_value());
+  REQUIRE(second->size() == 2);
+  CHECK((*second)[0].duplicate);
+  CHECK((*second)[0].event_id == (*first)[1].event_id);
+  CHECK_FALSE((*second)[1].duplicate);
+
+  auto empty = f.queue->enqueue_batch({});
+  REQUIRE(empty.has_value());
+  CHECK(empty->empty());
+  CHECK(f.stats().depth == 3);
+  CHECK(bodies(f.receive()) == Bodies{"a1", "b1"});
 }
 
 TEST_CASE_TEMPLATE("contracts: queue stats report depth, in flight, oldest age and DLQ", B,

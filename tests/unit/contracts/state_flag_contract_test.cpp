@@ -14,8 +14,8 @@ using Days = std::chrono::duration<std::int64_t, std::ratio<86400>>;
 
 core::DecisionRecord decision(std::string ticket, std::string event_key, std::string trace,
                               core::TimePoint at, std::string json = "{}") {
-  return core::DecisionRecord{std::move(ticket), event_key, "evt_" + event_key, std::move(trace),
-                              at, std::move(json)};
+  return core::DecisionRecord{std::move(ticket), event_key, "evt_" + event_key,
+                              std::move(trace),  at,        std::move(json)};
 }
 
 }  // namespace
@@ -125,8 +125,7 @@ TEST_CASE_TEMPLATE("contracts: state claim_action protocol", B, SqliteBackend, F
   }
 }
 
-TEST_CASE_TEMPLATE("contracts: state conversation compare-and-set", B, SqliteBackend,
-                   FakeBackend) {
+TEST_CASE_TEMPLATE("contracts: state conversation compare-and-set", B, SqliteBackend, FakeBackend) {
   ContractEnv env;
   auto state = B::make_state(env);
   auto none = state->get_conversation("t1");
@@ -184,13 +183,15 @@ TEST_CASE_TEMPLATE("contracts: state decisions by ticket newest first and by tra
   auto state = B::make_state(env);
   for (int i = 1; i <= 3; ++i) {
     const std::string key = "t1:c" + std::to_string(i);
-    REQUIRE(state->finish_event(key, core::EventStatus::done,
-                                decision("t1", key, i == 2 ? "trc_b" : "trc_a", env.clock.now()))
+    REQUIRE(state
+                ->finish_event(key, core::EventStatus::done,
+                               decision("t1", key, i == 2 ? "trc_b" : "trc_a", env.clock.now()))
                 .has_value());
     env.clock.advance(1s);
   }
-  REQUIRE(state->finish_event("t2:c1", core::EventStatus::done,
-                              decision("t2", "t2:c1", "trc_a", env.clock.now()))
+  REQUIRE(state
+              ->finish_event("t2:c1", core::EventStatus::done,
+                             decision("t2", "t2:c1", "trc_a", env.clock.now()))
               .has_value());
 
   auto latest = state->decisions_for_ticket("t1", 2);
@@ -215,8 +216,9 @@ TEST_CASE_TEMPLATE("contracts: state purge_expired honours each TTL", B, SqliteB
                    FakeBackend) {
   ContractEnv env;
   auto state = B::make_state(env);  // event/action 30 d, conversation 90 d, decision 60 d
-  REQUIRE(state->finish_event("t1:c1", core::EventStatus::done,
-                              decision("t1", "t1:c1", "trc", env.clock.now()))
+  REQUIRE(state
+              ->finish_event("t1:c1", core::EventStatus::done,
+                             decision("t1", "t1:c1", "trc", env.clock.now()))
               .has_value());
   REQUIRE(state->claim_action("act:t1:c1:tag:x").has_value());
   core::ConversationRecord conversation;

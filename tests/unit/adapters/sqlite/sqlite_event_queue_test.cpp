@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -27,6 +29,11 @@ std::unique_ptr<SqliteEventQueue> open_queue(const TempDbPath& file, const core:
   auto queue = SqliteEventQueue::open(file.config(), clock, random, options);
   REQUIRE(queue.has_value());
   return std::move(*queue);
+}
+
+std::int64_t file_size(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : 0;
 }
 
 }  // namespace
@@ -116,8 +123,10 @@ TEST_CASE("sqlite queue: two connections on one file never hand out a message tw
           order[event.group].push_back(std::stoi(event.body));
           in_flight.erase(event.group);  // still leased in the database until the ack below
         }
-        if (queue.ack(event.receipt)) acked.fetch_add(1);
-        else errors.fetch_add(1);
+        if (queue.ack(event.receipt))
+          acked.fetch_add(1);
+        else
+          errors.fetch_add(1);
       }
     }
   };
@@ -192,9 +201,15 @@ TEST_CASE("sqlite queue: a full disk comes back as unavailable sqlite_full") {
   CHECK(full.error().code == "sqlite_full");
   CHECK(queue->stats()->depth == 1);  // nothing half-written
 
-  queue->with_db([](SqliteDb& db) {
-    REQUIRE(db.query_text("PRAGMA max_page_count = 1000000").has_value());
-  });
+  // A batch is one transaction: none of it is stored.
+  auto batch =
+      queue->enqueue_batch({request("t2", "fits"), request("t3", std::string(64 * 1024, 'x'))});
+  REQUIRE_FALSE(batch.has_value());
+  CHECK(batch.error().code == "sqlite_full");
+  CHECK(queue->stats()->depth == 1);
+
+  queue->with_db(
+      [](SqliteDb& db) { REQUIRE(db.query_text("PRAGMA max_page_count = 1000000").has_value()); });
   CHECK(queue->enqueue(request("t1", std::string(64 * 1024, 'x'))).has_value());
   CHECK(queue->stats()->depth == 2);
 }
@@ -224,6 +239,32 @@ TEST_CASE("sqlite queue: concurrent enqueues share group-commit transactions") {
   MESSAGE("enqueues per transaction: " << static_cast<double>(queue->enqueued_requests()) /
                                               static_cast<double>(queue->enqueue_transactions()));
   CHECK(queue->stats()->depth == kThreads * kPerThread);
+}
+
+TEST_CASE("sqlite queue: background checkpoints copy the WAL into the database and reuse it") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  SqliteEventQueueOptions options;
+  options.checkpoint_pages = 50;
+  auto queue = open_queue(file, clock, random, options);
+  constexpr int kMessages = 2000;  // ~6 WAL frames each: ~48 MB if the WAL never restarted
+  for (int i = 0; i < kMessages; ++i) {
+    REQUIRE(queue->enqueue(request("g" + std::to_string(i % 50), std::to_string(i))).has_value());
+  }
+  // The database's logical size, as seen through the WAL.
+  const std::int64_t logical = queue->with_db([](SqliteDb& db) {
+    return std::stoll(db.query_text("PRAGMA page_count").value()) *
+           std::stoll(db.query_text("PRAGMA page_size").value());
+  });
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (file_size(file.path()) < logical * 9 / 10 && std::chrono::steady_clock::now() < deadline) {
+    REQUIRE(queue->enqueue(request("poke", "x")).has_value());  // a commit re-triggers the hook
+  }
+  INFO("db " << file_size(file.path()) << " of " << logical << ", wal "
+             << file_size(file.path() + "-wal"));
+  CHECK(file_size(file.path()) >= logical * 9 / 10);
+  CHECK(file_size(file.path() + "-wal") < 24 * 1024 * 1024);
 }
 
 TEST_CASE("sqlite queue: purge_dedup deletes only expired keys") {

@@ -21,7 +21,8 @@ std::unique_ptr<SqliteStateStore> open_state(const TempDbPath& file, const core:
   return std::move(*state);
 }
 
-core::DecisionRecord decision(const std::string& key, const std::string& trace, core::TimePoint at) {
+core::DecisionRecord decision(const std::string& key, const std::string& trace,
+                              core::TimePoint at) {
   return core::DecisionRecord{"t1", key, "evt_" + key, trace, at, R"({"k":")" + key + "\"}"};
 }
 
@@ -38,17 +39,17 @@ TEST_CASE("sqlite state: finish_event writes status and decision atomically") {
                     "BEGIN SELECT RAISE(ABORT, 'injected'); END")
                 .has_value());
   });
-  auto failed = state->finish_event("t1:c1", core::EventStatus::done,
-                                    decision("t1:c1", "trc", clock.now()));
+  auto failed =
+      state->finish_event("t1:c1", core::EventStatus::done, decision("t1:c1", "trc", clock.now()));
   REQUIRE_FALSE(failed.has_value());
   auto event = state->get_event("t1:c1");
   REQUIRE(event.has_value());
   CHECK((*event)->status == core::EventStatus::processing);  // the status update rolled back
 
   state->with_db([](SqliteDb& db) { REQUIRE(db.exec("DROP TRIGGER fail_decision").has_value()); });
-  REQUIRE(state->finish_event("t1:c1", core::EventStatus::done,
-                              decision("t1:c1", "trc", clock.now()))
-              .has_value());
+  REQUIRE(
+      state->finish_event("t1:c1", core::EventStatus::done, decision("t1:c1", "trc", clock.now()))
+          .has_value());
   CHECK((*state->get_event("t1:c1"))->status == core::EventStatus::done);
   CHECK(state->decisions_for_ticket("t1", 10)->size() == 1);
 }
@@ -85,9 +86,9 @@ TEST_CASE("sqlite state: records and flags survive a reopen") {
   fakes::FakeClock clock;
   {
     auto state = open_state(file, clock);
-    REQUIRE(state->finish_event("t1:c1", core::EventStatus::done,
-                                decision("t1:c1", "trc", clock.now()))
-                .has_value());
+    REQUIRE(
+        state->finish_event("t1:c1", core::EventStatus::done, decision("t1:c1", "trc", clock.now()))
+            .has_value());
     REQUIRE(state->claim_action("act:t1:c1:reply:t1").has_value());
     core::ConversationRecord conversation;
     conversation.ticket_id = "t1";
