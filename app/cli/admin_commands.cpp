@@ -81,8 +81,9 @@ int run_flags_get(const ConfigResult& loaded, const std::string& name, bool as_j
 
 int run_flags_set(const ConfigResult& loaded, const std::string& name, const std::string& value) {
   if (std::string code = core::flags::validate_flag(name, value); !code.empty()) {
-    std::cerr << "rpmw: cannot set '" << name << "': "
-              << (code == "unknown_flag" ? "unknown flag" : "value must be true or false") << "\n";
+    std::cerr << "rpmw: cannot set '" << name
+              << "': " << (code == "unknown_flag" ? "unknown flag" : "value must be true or false")
+              << "\n";
     return 2;
   }
   auto rt = open_local(loaded);
@@ -115,7 +116,8 @@ int run_dlq_list(const ConfigResult& loaded, int limit, bool as_json) {
       row["dead_at"] = adapters::observability::format_iso8601_ms(letter.dead_at);
       std::cout << boost::json::serialize(row) << "\n";
     } else {
-      std::cout << letter.event_id << "  " << adapters::observability::format_iso8601_ms(letter.dead_at)
+      std::cout << letter.event_id << "  "
+                << adapters::observability::format_iso8601_ms(letter.dead_at)
                 << "  receives=" << letter.receive_count << "  " << letter.reason << "\n";
     }
   }

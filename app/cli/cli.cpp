@@ -16,8 +16,8 @@ int run_cli(int argc, char** argv) {
   app.add_option("--config", config_path, "YAML configuration file (or RPMW_CONFIG)");
 
   ServeOptions serve_options;
-  auto* serve = app.add_subcommand(
-      "serve", "HTTP server (webhook ingress, health, metrics) + worker pool");
+  auto* serve =
+      app.add_subcommand("serve", "HTTP server (webhook ingress, health, metrics) + worker pool");
   serve->add_flag("--print-config", serve_options.print_config,
                   "print the effective configuration (secrets masked) and exit");
   auto* worker = app.add_subcommand("worker", "worker pool only (no HTTP)");

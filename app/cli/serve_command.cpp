@@ -47,15 +47,16 @@ sigset_t block_shutdown_signals() {
 // Runs the periodic purge until stopped.
 class PurgeLoop {
  public:
-  explicit PurgeLoop(LocalRuntime& runtime) : thread_([this, &runtime] {
-    std::unique_lock lock(mutex_);
-    while (!stop_) {
-      if (cv_.wait_for(lock, std::chrono::minutes(10), [this] { return stop_; })) break;
-      lock.unlock();
-      runtime.purge();
-      lock.lock();
-    }
-  }) {}
+  explicit PurgeLoop(LocalRuntime& runtime)
+      : thread_([this, &runtime] {
+          std::unique_lock lock(mutex_);
+          while (!stop_) {
+            if (cv_.wait_for(lock, std::chrono::minutes(10), [this] { return stop_; })) break;
+            lock.unlock();
+            runtime.purge();
+            lock.lock();
+          }
+        }) {}
   ~PurgeLoop() {
     {
       std::lock_guard lock(mutex_);
@@ -124,11 +125,11 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
     return 1;
   }
   LocalRuntime& rt = **runtime;
-  auto tokens = resolve_local_tokens(config.webhook_tokens, config.admin_token, config.data_dir,
-                                     rt.random());
+  auto tokens =
+      resolve_local_tokens(config.webhook_tokens, config.admin_token, config.data_dir, rt.random());
   if (!tokens) {
-    std::cerr << "rpmw: cannot store generated tokens under " << config.data_dir << "/secrets: "
-              << tokens.error().code << "\n";
+    std::cerr << "rpmw: cannot store generated tokens under " << config.data_dir
+              << "/secrets: " << tokens.error().code << "\n";
     return 1;
   }
 
@@ -159,7 +160,9 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
     batcher = std::make_unique<EnqueueBatcher>(rt.queue(), rt.metrics());
     routes = std::make_unique<ServiceRoutes>(ServiceRoutesDeps{
         *ingress, rt.queue(), rt.metrics(), [&rt] { return rt.metrics().render(); },
-        [&rt] { return rt.queue().stats().has_value() && rt.state().get_event("readyz").has_value(); },
+        [&rt] {
+          return rt.queue().stats().has_value() && rt.state().get_event("readyz").has_value();
+        },
         batcher.get()});
     server = std::make_unique<HttpServer>(
         HttpServerSettings{host, port, config.http_threads, std::chrono::seconds(15)}, *routes);
@@ -171,7 +174,9 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
     const std::string address = host + ":" + std::to_string(*bound);
     write_file_atomically(config.data_dir + "/listen.addr", address + "\n", 0644);
     core::LogEvent event(core::LogLevel::info, "system.server.listening");
-    event.code("host", host).num("port", std::int64_t{*bound}).num("workers", std::int64_t{config.workers});
+    event.code("host", host)
+        .num("port", std::int64_t{*bound})
+        .num("workers", std::int64_t{config.workers});
     rt.log().write(event);
     print_banner(config, "http://" + address, *tokens, rt.flags().snapshot().shadow_mode);
   }

@@ -137,7 +137,8 @@ const std::vector<Option>& options() {
        },
        [](const Config& c) {
          std::string out;
-         for (const auto& [name, value] : c.flags) out += (out.empty() ? "" : ",") + name + "=" + value;
+         for (const auto& [name, value] : c.flags)
+           out += (out.empty() ? "" : ",") + name + "=" + value;
          return out;
        }},
       text("richpanel_base_url", &Config::richpanel_base_url),
@@ -193,7 +194,8 @@ void validate(ConfigResult& result) {
   if (c.max_body_bytes < 256 || c.max_body_bytes > std::int64_t{1024} * 1024) {
     error("max_body_bytes: must be between 256 and 1048576");
   }
-  if (c.max_json_depth < 2 || c.max_json_depth > 64) error("max_json_depth: must be between 2 and 64");
+  if (c.max_json_depth < 2 || c.max_json_depth > 64)
+    error("max_json_depth: must be between 2 and 64");
   if (c.ingress_rate < 0 || c.ingress_source_rate < 0) error("ingress rates must be >= 0");
   if (c.queue_visibility_timeout_s < 1) error("queue_visibility_timeout_s: must be >= 1");
   if (c.queue_max_receives < 1) error("queue_max_receives: must be >= 1");

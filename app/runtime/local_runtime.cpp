@@ -23,14 +23,14 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
   std::unique_ptr<LocalRuntime> rt(new LocalRuntime(config));
   core::LogLevel level = core::LogLevel::info;
   core::parse_log_level(config.log_level, level);
-  rt->log_ = std::make_unique<adapters::observability::JsonLineLog>(level, RPMW_RELEASE,
-                                                                    config.env, rt->clock_);
+  rt->log_ = std::make_unique<adapters::observability::JsonLineLog>(level, RPMW_RELEASE, config.env,
+                                                                    rt->clock_);
   if (std::string error = ensure_data_dir(config.data_dir); !error.empty()) {
     return core::fail(core::ErrorKind::unavailable, "data_dir_unusable");
   }
-  sqlite::SqliteConfig db{config.database_path(),
-                          config.sqlite_synchronous == "full" ? sqlite::Synchronous::full
-                                                              : sqlite::Synchronous::normal};
+  sqlite::SqliteConfig db{config.database_path(), config.sqlite_synchronous == "full"
+                                                      ? sqlite::Synchronous::full
+                                                      : sqlite::Synchronous::normal};
   sqlite::SqliteEventQueueOptions queue_options;
   queue_options.max_receives = config.queue_max_receives;
   queue_options.dedup_window = std::chrono::seconds(config.dedup_window_s);
@@ -48,9 +48,9 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
   defaults.richpanel_configured = !config.richpanel_api_key.empty();
   defaults.llm_configured = !config.llm_base_url.empty();
   defaults.initial = config.flags;
-  rt->flags_ = std::make_unique<core::flags::FlagService>(
-      *rt->flag_store_, rt->clock_, *rt->log_, defaults,
-      std::chrono::seconds(config.flag_cache_ttl_s));
+  rt->flags_ =
+      std::make_unique<core::flags::FlagService>(*rt->flag_store_, rt->clock_, *rt->log_, defaults,
+                                                 std::chrono::seconds(config.flag_cache_ttl_s));
   rt->pipeline_ = std::make_unique<core::pipeline::Pipeline>(core::pipeline::PipelineDeps{
       *rt->state_, *rt->flags_, rt->clock_, *rt->log_, rt->metrics_, nullptr});
   return rt;

@@ -43,10 +43,9 @@ core::Result<std::string> read_or_create(const std::string& path, core::Random& 
 
 }  // namespace
 
-core::Result<ResolvedTokens> resolve_local_tokens(const std::vector<std::string>& configured_webhook,
-                                                  const std::string& configured_admin,
-                                                  const std::string& data_dir,
-                                                  core::Random& random) {
+core::Result<ResolvedTokens> resolve_local_tokens(
+    const std::vector<std::string>& configured_webhook, const std::string& configured_admin,
+    const std::string& data_dir, core::Random& random) {
   ResolvedTokens out;
   const std::string dir = data_dir + "/secrets";
   if (configured_webhook.empty() || configured_admin.empty()) {

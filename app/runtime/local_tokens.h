@@ -16,10 +16,9 @@ struct ResolvedTokens {
   std::string webhook_token_file;      // where a generated token lives
 };
 
-core::Result<ResolvedTokens> resolve_local_tokens(const std::vector<std::string>& configured_webhook,
-                                                  const std::string& configured_admin,
-                                                  const std::string& data_dir,
-                                                  core::Random& random);
+core::Result<ResolvedTokens> resolve_local_tokens(
+    const std::vector<std::string>& configured_webhook, const std::string& configured_admin,
+    const std::string& data_dir, core::Random& random);
 
 // Writes `content` to `path` atomically (temp file + rename) with the given mode.
 bool write_file_atomically(const std::string& path, const std::string& content, unsigned mode);

@@ -6,7 +6,9 @@ EnqueueBatcher::EnqueueBatcher(core::EventQueue& queue, core::Metrics& metrics,
                                std::size_t max_batch)
     : queue_(queue), metrics_(metrics), max_batch_(max_batch), thread_([this] { run(); }) {}
 
-EnqueueBatcher::~EnqueueBatcher() { stop(); }
+EnqueueBatcher::~EnqueueBatcher() {
+  stop();
+}
 
 void EnqueueBatcher::submit(core::EnqueueRequest request, Done done) {
   bool wake = false;

@@ -113,10 +113,9 @@ class Session : public std::enable_shared_from_this<Session> {
     routes_.handle_async(request_, [self = shared_from_this(), keep_alive](HttpResponse response) {
       if (!keep_alive) response.close = true;
       // Back onto the connection's strand: the answer may come from the enqueue thread.
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response)]() mutable {
-                   self->write(std::move(response));
-                 });
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->write(std::move(response));
+      });
     });
   }
 
@@ -162,17 +161,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void drain() {
     stream_.expires_at(linger_deadline_);
-    stream_.async_read_some(
-        asio::buffer(drain_buffer_),
-        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-          self->drained_ += n;
-          if (ec || self->drained_ > kMaxDrainBytes) {
-            beast::error_code ignored_close;
-            self->stream_.socket().close(ignored_close);
-            return;
-          }
-          self->drain();
-        });
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxDrainBytes) {
+                                beast::error_code ignored_close;
+                                self->stream_.socket().close(ignored_close);
+                                return;
+                              }
+                              self->drain();
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -224,7 +222,9 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(HttpServerSettings settings, HttpRoutes& routes)
     : impl_(std::make_unique<Impl>(std::move(settings), routes)) {}
 
-HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
+HttpServer::~HttpServer() {
+  stop(std::chrono::milliseconds(0));
+}
 
 core::Result<std::uint16_t> HttpServer::start() {
   beast::error_code ec;

@@ -20,7 +20,7 @@ struct HttpRequest {
   std::string target;  // path + query
   std::string path;
   std::string query;
-  std::string source;  // remote address
+  std::string source;                                        // remote address
   std::vector<std::pair<std::string, std::string>> headers;  // names lower case
   std::string body;
 
@@ -41,8 +41,7 @@ class HttpRoutes {
   virtual HttpResponse handle(const HttpRequest& request) = 0;
   // Routes that wait on something (a batched enqueue) answer later through `respond`, from any
   // thread. The default answers at once.
-  virtual void handle_async(const HttpRequest& request,
-                            std::function<void(HttpResponse)> respond) {
+  virtual void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> respond) {
     respond(handle(request));
   }
   // Called after the headers of a request, before its body is read: a non-empty answer is sent

@@ -22,8 +22,7 @@ HttpResponse from_ingress(const core::ingest::IngressResponse& result) {
 }
 
 HttpResponse method_not_allowed(const char* allow) {
-  HttpResponse response =
-      json_response(405, core::ingest::error_body("method_not_allowed", ""));
+  HttpResponse response = json_response(405, core::ingest::error_body("method_not_allowed", ""));
   response.headers.emplace_back("Allow", allow);
   return response;
 }

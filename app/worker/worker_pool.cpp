@@ -60,7 +60,9 @@ void WorkerPool::process_one(const core::QueuedEvent& message) {
   const auto started = std::chrono::steady_clock::now();
   if (log_.enabled(LogLevel::debug)) {
     LogEvent event(LogLevel::debug, "worker.job.start");
-    event.trace(message.trace_id).ticket(message.group).id("event_id", message.event_id)
+    event.trace(message.trace_id)
+        .ticket(message.group)
+        .id("event_id", message.event_id)
         .num("receive_count", std::int64_t{message.receive_count});
     log_.write(event);
   }
@@ -76,11 +78,15 @@ void WorkerPool::process_one(const core::QueuedEvent& message) {
       log_.write(event);
     }
     LogEvent event(LogLevel::info, duplicate ? "worker.job.duplicate" : "worker.job.complete");
-    event.trace(message.trace_id).ticket(message.group).event_key(outcome->event_key)
-        .id("event_id", message.event_id).result(duplicate ? "duplicate" : "processed")
+    event.trace(message.trace_id)
+        .ticket(message.group)
+        .event_key(outcome->event_key)
+        .id("event_id", message.event_id)
+        .result(duplicate ? "duplicate" : "processed")
         .latency_ms(latency_ms);
     log_.write(event);
-    metrics_.increment("rpmw_worker_jobs_total", {{"result", duplicate ? "duplicate" : "processed"}});
+    metrics_.increment("rpmw_worker_jobs_total",
+                       {{"result", duplicate ? "duplicate" : "processed"}});
     const double end_to_end_s =
         std::chrono::duration<double>(clock_.now() - message.enqueued_at).count();
     metrics_.observe("rpmw_event_end_to_end_seconds", std::max(0.0, end_to_end_s));
@@ -91,14 +97,18 @@ void WorkerPool::process_one(const core::QueuedEvent& message) {
   const auto disposition = core::pipeline::disposition_for_error(error, message.receive_count,
                                                                  settings_.backoff, random_);
   const bool retry = disposition.kind == core::pipeline::Disposition::Kind::retry;
-  core::Status settled = retry ? queue_.retry_later(message.receipt, disposition.delay,
-                                                    disposition.reason)
-                               : queue_.dead_letter(message.receipt, disposition.reason);
+  core::Status settled =
+      retry ? queue_.retry_later(message.receipt, disposition.delay, disposition.reason)
+            : queue_.dead_letter(message.receipt, disposition.reason);
   LogEvent event(LogLevel::warn, "worker.job.failed");
-  event.trace(message.trace_id).ticket(message.group).id("event_id", message.event_id)
-      .result(disposition.reason).code("next", retry ? "retry" : "dead_letter")
+  event.trace(message.trace_id)
+      .ticket(message.group)
+      .id("event_id", message.event_id)
+      .result(disposition.reason)
+      .code("next", retry ? "retry" : "dead_letter")
       .num("retry_delay_ms", static_cast<std::int64_t>(disposition.delay.count()))
-      .num("receive_count", std::int64_t{message.receive_count}).latency_ms(latency_ms);
+      .num("receive_count", std::int64_t{message.receive_count})
+      .latency_ms(latency_ms);
   log_.write(event);
   metrics_.increment("rpmw_worker_jobs_total", {{"result", retry ? "retry" : "dead_letter"}});
   if (!settled) {
@@ -107,7 +117,9 @@ void WorkerPool::process_one(const core::QueuedEvent& message) {
     log_.write(failed);
   } else if (!retry) {
     LogEvent dlq(LogLevel::warn, "system.dlq.message_written");
-    dlq.trace(message.trace_id).ticket(message.group).id("event_id", message.event_id)
+    dlq.trace(message.trace_id)
+        .ticket(message.group)
+        .id("event_id", message.event_id)
         .result(disposition.reason);
     log_.write(dlq);
   }

@@ -6,7 +6,7 @@ namespace rpmw::core::flags {
 namespace {
 
 constexpr std::array<std::string_view, 6> kChannels = {"email",  "livechat", "social",
-                                                        "tiktok", "phone",    "unknown"};
+                                                       "tiktok", "phone",    "unknown"};
 
 bool default_channel_automation(std::string_view channel) {
   return channel == "email" || channel == "livechat";
@@ -89,8 +89,8 @@ bool FlagSnapshot::channel_automation(std::string_view channel) const {
   return it->second == "true";
 }
 
-FlagService::FlagService(FlagStore& store, const Clock& clock, EventLog& log,
-                         FlagDefaults defaults, std::chrono::milliseconds cache_ttl)
+FlagService::FlagService(FlagStore& store, const Clock& clock, EventLog& log, FlagDefaults defaults,
+                         std::chrono::milliseconds cache_ttl)
     : store_(store),
       clock_(clock),
       log_(log),
@@ -147,8 +147,7 @@ void FlagService::invalidate() {
   cached_.reset();
 }
 
-Status FlagService::set(const std::string& name, const std::string& value,
-                        std::string_view actor) {
+Status FlagService::set(const std::string& name, const std::string& value, std::string_view actor) {
   if (std::string code = validate_flag(name, value); !code.empty()) {
     return fail(ErrorKind::invalid_input, code);
   }

@@ -24,7 +24,8 @@ bool Authenticator::hmac_valid(const AuthInputs& in) const {
   constexpr std::string_view kPrefix = "sha256=";
   if (!in.signature.starts_with(kPrefix)) return false;
   std::int64_t ts = 0;
-  auto [end, ec] = std::from_chars(in.timestamp.data(), in.timestamp.data() + in.timestamp.size(), ts);
+  auto [end, ec] =
+      std::from_chars(in.timestamp.data(), in.timestamp.data() + in.timestamp.size(), ts);
   if (ec != std::errc() || end != in.timestamp.data() + in.timestamp.size()) return false;
   const std::int64_t now_s = to_epoch_ms(clock_.now()) / 1000;
   // Bounds around now, not |now - ts|: a hostile timestamp near INT64_MIN would overflow that.

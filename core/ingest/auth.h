@@ -10,7 +10,7 @@ namespace rpmw::core::ingest {
 
 struct AuthSettings {
   std::string token_header = "x-middleware-token";  // lower case
-  std::vector<std::string> tokens;                   // active tokens (rotation: several)
+  std::vector<std::string> tokens;                  // active tokens (rotation: several)
   bool query_token_enabled = false;
   std::vector<std::string> hmac_secrets;  // empty: HMAC disabled
   std::chrono::seconds hmac_window{300};

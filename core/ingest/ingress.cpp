@@ -28,8 +28,8 @@ std::string percent_decode(std::string_view in) {
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '+') {
       out.push_back(' ');
-    } else if (in[i] == '%' && i + 2 < in.size() &&
-               hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+    } else if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
+               hex_value(in[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
       i += 2;
     } else {
@@ -169,8 +169,7 @@ std::variant<IngressResponse, AdmittedWebhook> Ingress::admit(const IngressReque
   }
 
   if (!is_json_content_type(request.header("content-type"))) {
-    return reject(trace_id, 415, "unsupported_media_type",
-                  "Content-Type must be application/json");
+    return reject(trace_id, 415, "unsupported_media_type", "Content-Type must be application/json");
   }
   if (request.body.size() > settings_.limits.max_body_bytes) {
     return reject(trace_id, 413, "payload_too_large",
@@ -216,7 +215,9 @@ IngressResponse Ingress::complete(const AdmittedWebhook& admitted,
     body["status"] = "duplicate";
     body["event_id"] = enqueued->event_id;
     LogEvent event(LogLevel::info, "system.idempotency.duplicate_event_detected");
-    event.trace(trace_id).ticket(admitted.ticket_id).id("event_id", enqueued->event_id)
+    event.trace(trace_id)
+        .ticket(admitted.ticket_id)
+        .id("event_id", enqueued->event_id)
         .step("ingress");
     log_.write(event);
   } else {

@@ -29,7 +29,7 @@ struct IngressSettings {
 };
 
 struct IngressRequest {
-  std::string source;  // remote address
+  std::string source;                                        // remote address
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string query;                                         // raw, without '?'
   std::string_view body;

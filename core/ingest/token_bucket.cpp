@@ -28,11 +28,12 @@ std::optional<std::chrono::milliseconds> TokenBucket::try_take(TimePoint now) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(wait_s * 1000.0)));
 }
 
-void TokenBucket::give_back() { tokens_ = std::min(burst_, tokens_ + 1.0); }
+void TokenBucket::give_back() {
+  tokens_ = std::min(burst_, tokens_ + 1.0);
+}
 
 bool TokenBucket::full(TimePoint now) const {
-  const double elapsed =
-      now > last_ ? std::chrono::duration<double>(now - last_).count() : 0.0;
+  const double elapsed = now > last_ ? std::chrono::duration<double>(now - last_).count() : 0.0;
   return tokens_ + elapsed * rate_ >= burst_;
 }
 
@@ -60,9 +61,10 @@ std::optional<std::chrono::milliseconds> RateLimiter::admit(const std::string& s
     const std::string& key = per_source_.size() >= settings_.max_sources ? kOverflowSource : source;
     it = per_source_.find(key);
     if (it == per_source_.end()) {
-      it = per_source_
-               .emplace(key, TokenBucket(settings_.per_source_rate, settings_.per_source_burst, now))
-               .first;
+      it =
+          per_source_
+              .emplace(key, TokenBucket(settings_.per_source_rate, settings_.per_source_burst, now))
+              .first;
     }
   }
   if (auto wait = it->second.try_take(now)) {

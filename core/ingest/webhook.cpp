@@ -19,8 +19,7 @@ std::string optional_text(const json::object& obj, std::string_view key) {
   return {};
 }
 
-const json::value* first_present(const json::object& obj, std::string_view a,
-                                 std::string_view b) {
+const json::value* first_present(const json::object& obj, std::string_view a, std::string_view b) {
   if (const json::value* v = obj.if_contains(a); v != nullptr && !v->is_null()) return v;
   return obj.if_contains(b);
 }

@@ -28,7 +28,8 @@ struct WebhookEvent {
 };
 
 struct WebhookError {
-  std::string code;    // invalid_json | not_an_object | too_deep | missing_ticket_id | invalid_ticket_id
+  std::string
+      code;  // invalid_json | not_an_object | too_deep | missing_ticket_id | invalid_ticket_id
   std::string detail;  // fixed wording, never echoes the input
 };
 

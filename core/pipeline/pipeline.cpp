@@ -48,8 +48,8 @@ Result<PipelineOutcome> Pipeline::process(const QueuedEvent& event) {
     ticket = std::move(*fetched);
   } else {
     const std::string comment_id = webhook.message_id.empty() ? event.event_id : webhook.message_id;
-    ticket = synthetic_ticket(webhook.ticket_id, comment_id, webhook.channel,
-                              webhook.customer_message);
+    ticket =
+        synthetic_ticket(webhook.ticket_id, comment_id, webhook.channel, webhook.customer_message);
   }
   const Comment* latest = latest_customer_comment(ticket);
   const std::string comment_id = latest != nullptr ? latest->id : event.event_id;
@@ -61,7 +61,9 @@ Result<PipelineOutcome> Pipeline::process(const QueuedEvent& event) {
   if (claim->already_done) {
     outcome.kind = PipelineOutcome::Kind::duplicate;
     LogEvent duplicate(LogLevel::info, "system.idempotency.duplicate_event_detected");
-    duplicate.trace(envelope->trace_id).ticket(webhook.ticket_id).event_key(outcome.event_key)
+    duplicate.trace(envelope->trace_id)
+        .ticket(webhook.ticket_id)
+        .event_key(outcome.event_key)
         .step("worker");
     deps_.log.write(duplicate);
     return outcome;
@@ -80,7 +82,7 @@ Result<PipelineOutcome> Pipeline::process(const QueuedEvent& event) {
   record["shadow_mode"] = flags.shadow_mode;
   record["received_at_ms"] = envelope->received_at_ms;
 
-  DecisionRecord decision{webhook.ticket_id, outcome.event_key, event.event_id,
+  DecisionRecord decision{webhook.ticket_id,  outcome.event_key, event.event_id,
                           envelope->trace_id, deps_.clock.now(), json::serialize(record)};
   if (auto done = deps_.state.finish_event(outcome.event_key, EventStatus::done, decision); !done) {
     return tl::unexpected(done.error());

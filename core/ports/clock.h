@@ -10,7 +10,9 @@ using Millis = std::chrono::milliseconds;
 inline std::int64_t to_epoch_ms(TimePoint t) {
   return std::chrono::duration_cast<Millis>(t.time_since_epoch()).count();
 }
-inline TimePoint from_epoch_ms(std::int64_t ms) { return TimePoint(Millis(ms)); }
+inline TimePoint from_epoch_ms(std::int64_t ms) {
+  return TimePoint(Millis(ms));
+}
 
 // Wall-clock time, injected so TTLs, windows and backoff are deterministic in tests.
 class Clock {

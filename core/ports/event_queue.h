@@ -46,7 +46,7 @@ struct DeadLetter {
 };
 
 struct QueueStats {
-  std::int64_t depth = 0;      // messages not yet acknowledged (ready + in flight)
+  std::int64_t depth = 0;  // messages not yet acknowledged (ready + in flight)
   std::int64_t in_flight = 0;
   double oldest_age_seconds = 0;
   std::int64_t dlq_depth = 0;

@@ -16,5 +16,4 @@ class FlagStore {
   virtual Status set(const std::string& name, const std::string& value) = 0;
 };
 
-
 }  // namespace rpmw::core

@@ -38,7 +38,7 @@ struct ActionRecord {
 };
 
 struct ActionClaim {
-  bool claimed = false;  // true: we own it now (new, or a failed one retried)
+  bool claimed = false;   // true: we own it now (new, or a failed one retried)
   ActionRecord existing;  // when not claimed: the record found (pending or done)
 };
 

@@ -118,7 +118,8 @@ TEST_CASE("app/server: the enqueue batcher commits requests that arrive during a
   queue.hold();
   batcher.submit(request("t1", "k0"), answers.slot(0));
   REQUIRE(queue.wait_entered());  // the committer is inside the first batch
-  for (int i = 1; i <= 5; ++i) batcher.submit(request("t1", "k" + std::to_string(i)), answers.slot(i));
+  for (int i = 1; i <= 5; ++i)
+    batcher.submit(request("t1", "k" + std::to_string(i)), answers.slot(i));
   batcher.submit(request("t1", "k3"), answers.slot(6));  // same dedup key as #3
   queue.release();
   REQUIRE(answers.wait_for(7));
