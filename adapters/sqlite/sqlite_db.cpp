@@ -220,6 +220,10 @@ std::int64_t SqliteDb::changes() const {
   return sqlite3_changes64(db_);
 }
 
+std::int64_t SqliteDb::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
 core::Result<std::string> SqliteDb::query_text(const std::string& sql) {
   auto stmt = prepare(sql);
   if (!stmt) return tl::unexpected(stmt.error());

@@ -116,6 +116,7 @@ class SqliteDb {
   core::Status checkpoint_passive();
 
   std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
   // First column of the first row as text, e.g. for PRAGMA queries in tests.
   core::Result<std::string> query_text(const std::string& sql);
   sqlite3* handle() const { return db_; }

@@ -38,10 +38,12 @@ CREATE TABLE IF NOT EXISTS queue_dead_letters(
   dead_at_ms INTEGER NOT NULL,
   receive_count INTEGER NOT NULL,
   reason TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS queue_dedup(
-  dedup_key TEXT PRIMARY KEY,
+DROP TABLE IF EXISTS queue_dedup;
+CREATE TABLE IF NOT EXISTS queue_dedup_log(
+  id INTEGER PRIMARY KEY,
+  dedup_key TEXT NOT NULL,
   event_id TEXT NOT NULL,
-  expires_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+  expires_at_ms INTEGER NOT NULL);
 )sql";
 
 // Visible group heads, oldest first. The NOT EXISTS probe uses queue_messages_group_seq.
@@ -224,13 +226,21 @@ void SqliteEventQueue::commit_batch(std::vector<PendingEnqueue*>& batch) {
   {
     std::lock_guard lock(db_mutex_);
     const std::int64_t now_ms = core::to_epoch_ms(clock_.now());
+    std::vector<std::string> added_keys;
+    std::int64_t synced_id = 0;
     auto status = db_->transaction([&]() -> core::Status {
+      // Under the write lock: learn the keys other connections logged since our last look.
+      if (auto ok = sync_dedup(now_ms); !ok) return ok;
+      synced_id = dedup_log_id_;
       for (auto* item : batch) {
-        if (auto ok = insert_one(*item, now_ms); !ok) return ok;
+        if (auto ok = insert_one(*item, now_ms, added_keys); !ok) return ok;
       }
       return {};
     });
     if (!status) {
+      // Rolled back: forget the keys this batch would have logged.
+      for (const auto& key : added_keys) dedup_.erase(key);
+      if (synced_id != 0) dedup_log_id_ = synced_id;
       for (auto* item : batch) item->result = tl::unexpected(status.error());
     } else {
       inserted = std::any_of(batch.begin(), batch.end(),
@@ -242,19 +252,32 @@ void SqliteEventQueue::commit_batch(std::vector<PendingEnqueue*>& batch) {
   if (inserted) notify();
 }
 
-core::Status SqliteEventQueue::insert_one(PendingEnqueue& item, std::int64_t now_ms) {
-  const auto& req = *item.request;
-  // An empty dedup key opts out of deduplication. Duplicates inside this batch are found too:
-  // the earlier insert is visible within the same transaction.
-  if (!req.dedup_key.empty()) {
-    auto find = db_->prepare(
-        "SELECT event_id FROM queue_dedup WHERE dedup_key = ?1 AND expires_at_ms > ?2");
-    if (!find) return err(find);
-    find->bind(1, req.dedup_key).bind(2, now_ms);
-    auto row = find->step();
+core::Status SqliteEventQueue::sync_dedup(std::int64_t now_ms) {
+  auto fresh = db_->prepare(
+      "SELECT id, dedup_key, event_id, expires_at_ms FROM queue_dedup_log WHERE id > ?1 "
+      "ORDER BY id");
+  if (!fresh) return err(fresh);
+  fresh->bind(1, dedup_log_id_);
+  for (;;) {
+    auto row = fresh->step();
     if (!row) return err(row);
-    if (*row) {
-      item.result = core::EnqueueResult{find->column_text(0), true};
+    if (!*row) break;
+    dedup_log_id_ = fresh->column_int64(0);
+    const std::int64_t expires = fresh->column_int64(3);
+    if (expires > now_ms) dedup_[fresh->column_text(1)] = {fresh->column_text(2), expires};
+  }
+  return {};
+}
+
+core::Status SqliteEventQueue::insert_one(PendingEnqueue& item, std::int64_t now_ms,
+                                          std::vector<std::string>& added_keys) {
+  const auto& req = *item.request;
+  // An empty dedup key opts out of deduplication. The keys of the window live in memory (kept in
+  // step with the append-only log), so a lookup costs no random B-tree page per enqueue.
+  if (!req.dedup_key.empty()) {
+    auto found = dedup_.find(req.dedup_key);
+    if (found != dedup_.end() && found->second.expires_at_ms > now_ms) {
+      item.result = core::EnqueueResult{found->second.event_id, true};
       return {};
     }
   }
@@ -272,14 +295,15 @@ core::Status SqliteEventQueue::insert_one(PendingEnqueue& item, std::int64_t now
       .bind(6, now_ms);
   if (auto ok = insert->run(); !ok) return ok;
   if (!req.dedup_key.empty()) {
+    const std::int64_t expires = now_ms + options_.dedup_window.count();
     auto remember = db_->prepare(
-        "INSERT OR REPLACE INTO queue_dedup(dedup_key, event_id, expires_at_ms) "
-        "VALUES (?1, ?2, ?3)");
+        "INSERT INTO queue_dedup_log(dedup_key, event_id, expires_at_ms) VALUES (?1, ?2, ?3)");
     if (!remember) return err(remember);
-    remember->bind(1, req.dedup_key)
-        .bind(2, event_id)
-        .bind(3, now_ms + options_.dedup_window.count());
+    remember->bind(1, req.dedup_key).bind(2, event_id).bind(3, expires);
     if (auto ok = remember->run(); !ok) return ok;
+    dedup_log_id_ = db_->last_insert_rowid();
+    dedup_[req.dedup_key] = {event_id, expires};
+    added_keys.push_back(req.dedup_key);
   }
   item.result = core::EnqueueResult{std::move(event_id), false};
   return {};
@@ -563,35 +587,25 @@ core::Result<std::int64_t> SqliteEventQueue::purge_dedup() {
   return guarded([&]() -> core::Result<std::int64_t> {
     const std::int64_t now_ms = core::to_epoch_ms(clock_.now());
     std::int64_t removed = 0;
-    std::string after;  // walk the key order in chunks, one short transaction each
+    // Expired keys form a prefix of the log (ids grow with time): delete it in short chunks.
     for (bool more = true; more;) {
       std::lock_guard lock(db_mutex_);
       auto status = db_->transaction([&]() -> core::Status {
-        auto last = db_->prepare(
-            "SELECT MAX(dedup_key), COUNT(*) FROM (SELECT dedup_key FROM queue_dedup "
-            "WHERE dedup_key > ?1 ORDER BY dedup_key LIMIT 2000)");
-        if (!last) return err(last);
-        last->bind(1, after);
-        auto row = last->step();
-        if (!row) return err(row);
-        if (!*row || last->column_is_null(0)) {
-          more = false;
-          return {};
-        }
-        const std::string upto = last->column_text(0);
-        more = last->column_int64(1) == 2000;
         auto remove = db_->prepare(
-            "DELETE FROM queue_dedup WHERE dedup_key > ?1 AND dedup_key <= ?2 "
-            "AND expires_at_ms <= ?3");
+            "DELETE FROM queue_dedup_log WHERE id IN (SELECT id FROM queue_dedup_log "
+            "WHERE expires_at_ms <= ?1 ORDER BY id LIMIT 2000)");
         if (!remove) return err(remove);
-        remove->bind(1, after).bind(2, upto).bind(3, now_ms);
+        remove->bind(1, now_ms);
         if (auto ok = remove->run(); !ok) return ok;
-        removed += db_->changes();
-        after = upto;
+        const std::int64_t changed = db_->changes();
+        removed += changed;
+        more = changed == 2000;
         return {};
       });
       if (!status) return err(status);
     }
+    std::lock_guard lock(db_mutex_);
+    std::erase_if(dedup_, [&](const auto& entry) { return entry.second.expires_at_ms <= now_ms; });
     return removed;
   });
 }

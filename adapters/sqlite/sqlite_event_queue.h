@@ -11,7 +11,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "adapters/sqlite/sqlite_db.h"
@@ -85,7 +87,10 @@ class SqliteEventQueue final : public core::EventQueue {
   // Queues `items` for the next group commit and returns when they are committed (or failed).
   void submit(std::vector<PendingEnqueue>& items);
   void commit_batch(std::vector<PendingEnqueue*>& batch);
-  core::Status insert_one(PendingEnqueue& item, std::int64_t now_ms);
+  core::Status insert_one(PendingEnqueue& item, std::int64_t now_ms,
+                          std::vector<std::string>& added_keys);
+  // Reads dedup log rows written since the last look (by any connection) into `dedup_`.
+  core::Status sync_dedup(std::int64_t now_ms);
   core::Result<Polled> poll_once(int max, std::chrono::milliseconds visibility);
   core::Status move_to_dead_letters(std::int64_t seq, const std::string& reason,
                                     std::int64_t now_ms);
@@ -101,7 +106,14 @@ class SqliteEventQueue final : public core::EventQueue {
   core::Random& random_;
   SqliteEventQueueOptions options_;
 
-  std::mutex db_mutex_;  // guards db_ and its statement cache
+  std::mutex db_mutex_;  // guards db_ and its statement cache, and the dedup window below
+
+  struct DedupEntry {
+    std::string event_id;
+    std::int64_t expires_at_ms = 0;
+  };
+  std::unordered_map<std::string, DedupEntry> dedup_;  // keys of the window, by dedup key
+  std::int64_t dedup_log_id_ = 0;                      // last queue_dedup_log row read
 
   // Group commit: callers queue here; the first one in becomes the leader and commits for all.
   std::mutex batch_mutex_;

@@ -287,6 +287,45 @@ TEST_CASE("sqlite queue: purge_dedup deletes only expired keys") {
   CHECK(queue->purge_dedup().value() == 1);
 }
 
+TEST_CASE("sqlite queue: a dedup key logged by one connection is a duplicate for another") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  auto first = open_queue(file, clock, random);
+  auto second = open_queue(file, clock, random);
+  auto original = first->enqueue(request("t1", "a", "k1"));
+  REQUIRE(original.has_value());
+  auto again = second->enqueue(request("t1", "a", "k1"));
+  REQUIRE(again.has_value());
+  CHECK(again->duplicate);
+  CHECK(again->event_id == original->event_id);
+  CHECK(second->stats()->depth == 1);
+}
+
+TEST_CASE("sqlite queue: keys of a batch that failed to commit are not remembered") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  auto queue = open_queue(file, clock, random);
+  REQUIRE(queue->enqueue(request("t1", "small", "k0")).has_value());
+  queue->with_db([](SqliteDb& db) {
+    const auto pages = db.query_text("PRAGMA page_count").value();
+    REQUIRE(db.query_text("PRAGMA max_page_count = " + pages).has_value());
+  });
+  auto failed = queue->enqueue_batch(
+      {request("t2", "fits", "k1"), request("t3", std::string(64 * 1024, 'x'), "k2")});
+  REQUIRE_FALSE(failed.has_value());
+  queue->with_db(
+      [](SqliteDb& db) { REQUIRE(db.query_text("PRAGMA max_page_count = 1000000").has_value()); });
+  // The sender retries: both are new, not duplicates of events that were never stored.
+  auto retried = queue->enqueue_batch(
+      {request("t2", "fits", "k1"), request("t3", std::string(64 * 1024, 'x'), "k2")});
+  REQUIRE(retried.has_value());
+  CHECK_FALSE((*retried)[0].duplicate);
+  CHECK_FALSE((*retried)[1].duplicate);
+  CHECK(queue->stats()->depth == 3);
+}
+
 TEST_CASE("sqlite queue: tables keep the documented names and columns") {
   TempDbPath file;
   fakes::FakeClock clock;
@@ -303,7 +342,7 @@ TEST_CASE("sqlite queue: tables keep the documented names and columns") {
                         "queue_dead_letters)")
               .value() == "0");
     CHECK(db.query_text("SELECT COUNT(*) FROM (SELECT dedup_key, event_id, expires_at_ms FROM "
-                        "queue_dedup)")
+                        "queue_dedup_log)")
               .value() == "1");
   });
 }

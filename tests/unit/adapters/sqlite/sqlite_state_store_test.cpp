@@ -154,7 +154,7 @@ TEST_CASE("sqlite state: queue, state and flags share one file") {
         .value_or("");
   });
   CHECK(tables ==
-        "flags,queue_dead_letters,queue_dedup,queue_messages,state_actions,state_conversations,"
+        "flags,queue_dead_letters,queue_dedup_log,queue_messages,state_actions,state_conversations,"
         "state_decisions,state_events");
 }
 
