@@ -69,9 +69,12 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto q = request_.target.find('?');
     request_.path = request_.target.substr(0, q);
     if (q != std::string::npos) request_.query = request_.target.substr(q + 1);
-    beast::error_code ep_ec;
-    auto remote = stream_.socket().remote_endpoint(ep_ec);
-    request_.source = ep_ec ? std::string("unknown") : remote.address().to_string();
+    if (source_.empty()) {  // once per connection: getpeername is a syscall
+      beast::error_code ep_ec;
+      auto remote = stream_.socket().remote_endpoint(ep_ec);
+      source_ = ep_ec ? std::string("unknown") : remote.address().to_string();
+    }
+    request_.source = source_;
     for (const auto& field : msg) {
       request_.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
     }
@@ -181,6 +184,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest request_;
+  std::string source_;
   bool counted_ = false;
   bool close_after_ = false;
   static constexpr std::size_t kMaxDrainBytes = 4 * 1024 * 1024;

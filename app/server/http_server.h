@@ -40,8 +40,8 @@ class HttpRoutes {
   virtual ~HttpRoutes() = default;
   virtual HttpResponse handle(const HttpRequest& request) = 0;
   // Routes that wait on something (a batched enqueue) answer later through `respond`, from any
-  // thread. The default answers at once.
-  virtual void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> respond) {
+  // thread; they may move parts out of `request`. The default answers at once.
+  virtual void handle_async(HttpRequest& request, std::function<void(HttpResponse)> respond) {
     respond(handle(request));
   }
   // Called after the headers of a request, before its body is read: a non-empty answer is sent

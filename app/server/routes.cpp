@@ -67,16 +67,15 @@ HttpResponse ServiceRoutes::webhook(const HttpRequest& request) {
   return response;
 }
 
-void ServiceRoutes::handle_async(const HttpRequest& request,
-                                 std::function<void(HttpResponse)> respond) {
+void ServiceRoutes::handle_async(HttpRequest& request, std::function<void(HttpResponse)> respond) {
   if (deps_.batcher == nullptr || !is_webhook_path(request.path) || request.method != "POST") {
     respond(handle(request));
     return;
   }
   const auto started = std::chrono::steady_clock::now();
   core::ingest::IngressRequest in;
-  in.source = request.source;
-  in.headers = request.headers;
+  in.source = std::move(request.source);
+  in.headers = std::move(request.headers);
   in.query = request.query;
   in.body = request.body;
   auto admitted = deps_.ingress.admit(in);

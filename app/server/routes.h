@@ -25,7 +25,7 @@ class ServiceRoutes final : public HttpRoutes {
   explicit ServiceRoutes(ServiceRoutesDeps deps) : deps_(std::move(deps)) {}
 
   HttpResponse handle(const HttpRequest& request) override;
-  void handle_async(const HttpRequest& request, std::function<void(HttpResponse)> respond) override;
+  void handle_async(HttpRequest& request, std::function<void(HttpResponse)> respond) override;
   std::optional<HttpResponse> precheck(const HttpRequest& head,
                                        std::optional<std::uint64_t> content_length) override;
   HttpResponse body_too_large(const HttpRequest& head) override;
