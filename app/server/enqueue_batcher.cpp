@@ -4,58 +4,35 @@ namespace rpmw::app {
 
 EnqueueBatcher::EnqueueBatcher(core::EventQueue& queue, core::Metrics& metrics,
                                std::size_t max_batch)
-    : queue_(queue), metrics_(metrics), max_batch_(max_batch), thread_([this] { run(); }) {}
+    : queue_(queue), metrics_(metrics), max_batch_(max_batch) {}
 
 EnqueueBatcher::~EnqueueBatcher() {
   stop();
 }
 
 void EnqueueBatcher::submit(core::EnqueueRequest request, Done done) {
-  bool wake = false;
-  bool accepted = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (!stopping_) {
-      pending_.push_back(Item{std::move(request), std::move(done)});
-      accepted = true;
-      // Waking costs a syscall; a busy committer picks the item up on its next round anyway.
-      wake = idle_;
-      idle_ = false;
-    }
-  }
-  if (!accepted) {
+  std::unique_lock lock(mutex_);
+  if (stopping_) {
+    lock.unlock();
     done(core::fail(core::ErrorKind::unavailable, "shutting_down"));
     return;
   }
-  if (wake) wake_.notify_one();
+  pending_.push_back(Item{std::move(request), std::move(done)});
+  if (committing_) return;  // the running committer picks it up in its next round
+  committing_ = true;
+  drain(lock);
 }
 
-void EnqueueBatcher::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
-
-void EnqueueBatcher::run() {
+void EnqueueBatcher::drain(std::unique_lock<std::mutex>& lock) {
   std::vector<Item> batch;
   std::vector<core::EnqueueRequest> requests;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      while (pending_.empty() && !stopping_) {
-        idle_ = true;
-        wake_.wait(lock);
-      }
-      if (pending_.empty() && stopping_) return;
-      const std::size_t take = std::min(pending_.size(), max_batch_);
-      batch.assign(std::make_move_iterator(pending_.begin()),
-                   std::make_move_iterator(pending_.begin() + static_cast<std::ptrdiff_t>(take)));
-      pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(take));
-    }
+  while (!pending_.empty()) {
+    const std::size_t take = std::min(pending_.size(), max_batch_);
+    batch.assign(std::make_move_iterator(pending_.begin()),
+                 std::make_move_iterator(pending_.begin() + static_cast<std::ptrdiff_t>(take)));
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(take));
+    lock.unlock();
+
     requests.clear();
     for (auto& item : batch) requests.push_back(std::move(item.request));
     auto results = queue_.enqueue_batch(requests);
@@ -71,7 +48,16 @@ void EnqueueBatcher::run() {
       }
     }
     batch.clear();
+    lock.lock();
   }
+  committing_ = false;
+  idle_.notify_all();
+}
+
+void EnqueueBatcher::stop() {
+  std::unique_lock lock(mutex_);
+  stopping_ = true;
+  idle_.wait(lock, [this] { return !committing_; });
 }
 
 }  // namespace rpmw::app

@@ -1,11 +1,13 @@
 #pragma once
-// Gathers admitted webhooks from the io threads and commits them in batches on one thread, so a
-// burst of N requests costs one transaction instead of N. Each request is answered (through its
-// callback) only after its batch is durably stored.
+// Gathers admitted webhooks from the io threads and commits them in batches, so a burst of N
+// requests costs one transaction instead of N. No thread of its own: the first submitter that
+// finds no commit running becomes the committer and drains what piles up meanwhile (leader/
+// follower), so there is no cross-thread wake-up on the hot path. Each request is answered
+// (through its callback) only after its batch is durably stored.
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "core/ingest/ingress.h"
@@ -23,8 +25,10 @@ class EnqueueBatcher {
   EnqueueBatcher(const EnqueueBatcher&) = delete;
   EnqueueBatcher& operator=(const EnqueueBatcher&) = delete;
 
+  // Calls `done` exactly once, possibly on this thread before returning (this thread may also
+  // commit other callers' requests first), possibly on another submitter's thread.
   void submit(core::EnqueueRequest request, Done done);
-  // Commits what is pending, then stops the thread. Later submits are answered at once with an
+  // Waits for the running commit to finish; later submits are answered at once with an
   // `unavailable` error.
   void stop();
 
@@ -35,18 +39,17 @@ class EnqueueBatcher {
     core::EnqueueRequest request;
     Done done;
   };
-  void run();
+  void drain(std::unique_lock<std::mutex>& lock);
 
   core::EventQueue& queue_;
   core::Metrics& metrics_;
   const std::size_t max_batch_;
   std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable idle_;
   std::vector<Item> pending_;
+  bool committing_ = false;
   bool stopping_ = false;
-  bool idle_ = false;  // the thread waits: a submit must wake it
   std::atomic<std::int64_t> batches_{0};
-  std::thread thread_;
 };
 
 }  // namespace rpmw::app

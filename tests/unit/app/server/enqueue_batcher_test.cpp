@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "adapters/observability/prometheus_metrics.h"
@@ -116,12 +117,19 @@ TEST_CASE("app/server: the enqueue batcher commits requests that arrive during a
   EnqueueBatcher batcher(queue, metrics);
 
   queue.hold();
-  batcher.submit(request("t1", "k0"), answers.slot(0));
-  REQUIRE(queue.wait_entered());  // the committer is inside the first batch
-  for (int i = 1; i <= 5; ++i)
-    batcher.submit(request("t1", "k" + std::to_string(i)), answers.slot(i));
+  // The first submitter becomes the committer and is held inside the first batch.
+  std::thread first([&] { batcher.submit(request("t1", "k0"), answers.slot(0)); });
+  REQUIRE(queue.wait_entered());
+  for (int i = 1; i <= 5; ++i) {
+    batcher.submit(request("t1", "k" + std::to_string(i)), answers.slot(i));  // returns at once
+  }
   batcher.submit(request("t1", "k3"), answers.slot(6));  // same dedup key as #3
+  {
+    std::lock_guard lock(answers.mutex);
+    CHECK(answers.got.empty());  // nothing is answered before its batch is stored
+  }
   queue.release();
+  first.join();
   REQUIRE(answers.wait_for(7));
 
   CHECK(queue.batch_sizes() == std::vector<std::size_t>{1, 6});
@@ -170,12 +178,13 @@ TEST_CASE("app/server: stop commits what is pending and refuses later submits") 
   Answers answers;
   EnqueueBatcher batcher(queue, metrics);
   queue.hold();
-  batcher.submit(request("t1", "a"), answers.slot(0));
+  std::thread first([&] { batcher.submit(request("t1", "a"), answers.slot(0)); });
   REQUIRE(queue.wait_entered());
   batcher.submit(request("t2", "b"), answers.slot(1));
   std::thread stopper([&] { batcher.stop(); });
   queue.release();
   stopper.join();
+  first.join();
   REQUIRE(answers.wait_for(2));
   for (auto& [index, result] : answers.got) CHECK(result.has_value());
 
