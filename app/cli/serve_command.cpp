@@ -44,14 +44,15 @@ sigset_t block_shutdown_signals() {
   return set;
 }
 
-// Runs the periodic purge until stopped.
+// Runs the periodic purge until stopped: every minute, so the in-memory dedup window of the
+// queue holds little more than its 5 minutes of keys.
 class PurgeLoop {
  public:
   explicit PurgeLoop(LocalRuntime& runtime)
       : thread_([this, &runtime] {
           std::unique_lock lock(mutex_);
           while (!stop_) {
-            if (cv_.wait_for(lock, std::chrono::minutes(10), [this] { return stop_; })) break;
+            if (cv_.wait_for(lock, std::chrono::minutes(1), [this] { return stop_; })) break;
             lock.unlock();
             runtime.purge();
             lock.lock();

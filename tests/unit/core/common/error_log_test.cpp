@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/ports/event_log.h"
+#include "core/ports/state_store.h"
 
 using rpmw::core::ErrorKind;
 using rpmw::core::LogLevel;
@@ -87,4 +88,15 @@ TEST_CASE("core/common: LogEvent sanitizes keys, codes and ids as they are added
   CHECK(std::get<std::string>(event.fields()[1].value) == "<a_b>");
   CHECK(std::get<std::int64_t>(event.fields()[2].value) == 3);
   CHECK(std::get<bool>(event.fields()[3].value));
+}
+
+TEST_CASE("core/common: state record statuses have stable names") {
+  using rpmw::core::ActionStatus;
+  using rpmw::core::EventStatus;
+  CHECK(rpmw::core::to_string(EventStatus::processing) == "processing");
+  CHECK(rpmw::core::to_string(EventStatus::done) == "done");
+  CHECK(rpmw::core::to_string(EventStatus::duplicate) == "duplicate");
+  CHECK(rpmw::core::to_string(ActionStatus::pending) == "pending");
+  CHECK(rpmw::core::to_string(ActionStatus::done) == "done");
+  CHECK(rpmw::core::to_string(ActionStatus::failed) == "failed");
 }
