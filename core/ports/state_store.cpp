@@ -4,18 +4,24 @@ namespace rpmw::core {
 
 std::string_view to_string(EventStatus status) {
   switch (status) {
-    case EventStatus::processing: return "processing";
-    case EventStatus::done: return "done";
-    case EventStatus::duplicate: return "duplicate";
+    case EventStatus::processing:
+      return "processing";
+    case EventStatus::done:
+      return "done";
+    case EventStatus::duplicate:
+      return "duplicate";
   }
   return "processing";
 }
 
 std::string_view to_string(ActionStatus status) {
   switch (status) {
-    case ActionStatus::pending: return "pending";
-    case ActionStatus::done: return "done";
-    case ActionStatus::failed: return "failed";
+    case ActionStatus::pending:
+      return "pending";
+    case ActionStatus::done:
+      return "done";
+    case ActionStatus::failed:
+      return "failed";
   }
   return "pending";
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/ports/flag_store.h"
+#include "tests/fakes/failure_script.h"
 
 namespace rpmw::fakes {
 
@@ -25,15 +26,14 @@ class InMemoryFlagStore final : public core::FlagStore {
   core::Status set(const std::string& name, const std::string& value) override;
 
  private:
-  struct Failure {
-    std::string method;
-    core::Error error;
-  };
-  std::optional<core::Error> take_failure(const std::string& method);  // caller holds mutex_
+  // Caller holds mutex_.
+  std::optional<core::Error> take_failure(const std::string& method) {
+    return failures_.take(method);
+  }
 
   std::mutex mutex_;
   std::map<std::string, std::string> values_;
-  std::deque<Failure> failures_;
+  FailureScript failures_;
 };
 
 }  // namespace rpmw::fakes

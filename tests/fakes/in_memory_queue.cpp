@@ -37,18 +37,7 @@ InMemoryEventQueue::InMemoryEventQueue(const core::Clock& clock, core::Random& r
 
 void InMemoryEventQueue::fail_next(core::Error error, std::string method) {
   std::lock_guard lock(mutex_);
-  failures_.push_back(Failure{std::move(method), std::move(error)});
-}
-
-std::optional<core::Error> InMemoryEventQueue::take_failure(const std::string& method) {
-  for (auto it = failures_.begin(); it != failures_.end(); ++it) {
-    if (it->method.empty() || it->method == method) {
-      core::Error error = std::move(it->error);
-      failures_.erase(it);
-      return error;
-    }
-  }
-  return std::nullopt;
+  failures_.push(std::move(error), std::move(method));
 }
 
 core::Result<core::EnqueueResult> InMemoryEventQueue::enqueue(const core::EnqueueRequest& request) {

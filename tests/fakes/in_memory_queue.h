@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/ports/event_queue.h"
+#include "tests/fakes/failure_script.h"
 
 namespace rpmw::fakes {
 
@@ -68,13 +69,12 @@ class InMemoryEventQueue final : public core::EventQueue {
     std::string event_id;
     std::int64_t expires_at_ms = 0;
   };
-  struct Failure {
-    std::string method;
-    core::Error error;
-  };
 
   // Caller holds mutex_.
-  std::optional<core::Error> take_failure(const std::string& method);
+  // Caller holds mutex_.
+  std::optional<core::Error> take_failure(const std::string& method) {
+    return failures_.take(method);
+  }
   std::vector<core::QueuedEvent> poll(int max, std::chrono::milliseconds visibility);
   core::Result<std::map<std::int64_t, Message>::iterator> find_lease(const std::string& receipt);
   void bury(std::map<std::int64_t, Message>::iterator it, const std::string& reason,
@@ -91,7 +91,7 @@ class InMemoryEventQueue final : public core::EventQueue {
   std::map<std::string, Dead> dead_;  // by event id
   std::uint64_t next_dead_order_ = 1;
   std::map<std::string, Dedup> dedup_;
-  std::deque<Failure> failures_;
+  FailureScript failures_;
 };
 
 }  // namespace rpmw::fakes

@@ -18,18 +18,7 @@ InMemoryStateStore::InMemoryStateStore(const core::Clock& clock, InMemoryStateSt
 
 void InMemoryStateStore::fail_next(core::Error error, std::string method) {
   std::lock_guard lock(mutex_);
-  failures_.push_back(Failure{std::move(method), std::move(error)});
-}
-
-std::optional<core::Error> InMemoryStateStore::take_failure(const std::string& method) {
-  for (auto it = failures_.begin(); it != failures_.end(); ++it) {
-    if (it->method.empty() || it->method == method) {
-      core::Error error = std::move(it->error);
-      failures_.erase(it);
-      return error;
-    }
-  }
-  return std::nullopt;
+  failures_.push(std::move(error), std::move(method));
 }
 
 std::int64_t InMemoryStateStore::now_ms() const {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/ports/state_store.h"
+#include "tests/fakes/failure_script.h"
 
 namespace rpmw::fakes {
 
@@ -56,12 +57,11 @@ class InMemoryStateStore final : public core::StateStore {
     T value;
     std::int64_t expires_at_ms = 0;
   };
-  struct Failure {
-    std::string method;
-    core::Error error;
-  };
 
-  std::optional<core::Error> take_failure(const std::string& method);  // caller holds mutex_
+  // Caller holds mutex_.
+  std::optional<core::Error> take_failure(const std::string& method) {
+    return failures_.take(method);
+  }
   std::int64_t now_ms() const;
 
   const core::Clock& clock_;
@@ -72,7 +72,7 @@ class InMemoryStateStore final : public core::StateStore {
   std::map<std::string, Expiring<core::ActionRecord>> actions_;
   std::map<std::string, Expiring<core::ConversationRecord>> conversations_;
   std::vector<Expiring<core::DecisionRecord>> decisions_;  // insertion order
-  std::deque<Failure> failures_;
+  FailureScript failures_;
 };
 
 }  // namespace rpmw::fakes
