@@ -1,39 +1,34 @@
 #pragma once
-// A classifier that decisions a configured decision or error, and counts calls.
+// A classifier that answers a configured decision or error, and counts calls.
 #include <cstddef>
-#include <deque>
-#include <mutex>
 #include <optional>
 #include <utility>
 
 #include "core/ports/classifier.h"
+#include "tests/fakes/scripted_answers.h"
 
 namespace rpmw::fakes {
 
 class FakeClassifier final : public core::Classifier {
  public:
-  explicit FakeClassifier(core::ClassifierDecision decision = {})
-      : decision_(std::move(decision)) {}
+  explicit FakeClassifier(core::ClassifierDecision decision = {}) : answers_(std::move(decision)) {}
 
-  // Every call decisions `decision` (clears a configured error).
-  void set_decision(core::ClassifierDecision decision);
+  // Every call answers `decision` (clears a configured error).
+  void set_decision(core::ClassifierDecision decision) { answers_.set_answer(std::move(decision)); }
   // Every call fails with `error` until set_decision.
-  void set_error(core::Error error);
+  void set_error(core::Error error) { answers_.set_error(std::move(error)); }
   // One-shot results, used in order before the configured decision or error.
-  void push(core::Result<core::ClassifierDecision> result);
+  void push(core::Result<core::ClassifierDecision> result) { answers_.push(std::move(result)); }
 
-  std::size_t calls() const;
-  std::optional<core::ClassifierInput> last_input() const;
+  std::size_t calls() const { return answers_.calls(); }
+  std::optional<core::ClassifierInput> last_input() const { return answers_.last_input(); }
 
-  core::Result<core::ClassifierDecision> classify(const core::ClassifierInput& input) override;
+  core::Result<core::ClassifierDecision> classify(const core::ClassifierInput& input) override {
+    return answers_.answer(input);
+  }
 
  private:
-  mutable std::mutex mutex_;
-  core::ClassifierDecision decision_;
-  std::optional<core::Error> error_;
-  std::deque<core::Result<core::ClassifierDecision>> scripted_;
-  std::size_t calls_ = 0;
-  std::optional<core::ClassifierInput> last_input_;
+  ScriptedAnswers<core::ClassifierInput, core::ClassifierDecision> answers_;
 };
 
 }  // namespace rpmw::fakes
