@@ -105,16 +105,26 @@ EnqueueRequest request(const std::string& ticket, const std::string& dedup) {
   return EnqueueRequest{ticket, dedup, R"({"ticket_id":")" + ticket + "\"}", "trc_test"};
 }
 
+// A batcher over a gated in-memory queue, with the answers it gives.
+struct GatedBatcher {
+  rpmw::fakes::FakeClock clock;
+  rpmw::fakes::SeededRandom random;
+  rpmw::fakes::InMemoryEventQueue inner{clock, random};
+  GatedQueue queue{inner};
+  PrometheusMetrics metrics;
+  Answers answers;
+  EnqueueBatcher batcher{queue, metrics};
+};
+
 }  // namespace
 
 TEST_CASE("app/server: the enqueue batcher commits requests that arrive during a commit together") {
-  rpmw::fakes::FakeClock clock;
-  rpmw::fakes::SeededRandom random;
-  rpmw::fakes::InMemoryEventQueue inner(clock, random);
-  GatedQueue queue(inner);
-  PrometheusMetrics metrics;
-  Answers answers;
-  EnqueueBatcher batcher(queue, metrics);
+  GatedBatcher f;
+  auto& inner = f.inner;
+  auto& queue = f.queue;
+  auto& metrics = f.metrics;
+  auto& answers = f.answers;
+  auto& batcher = f.batcher;
 
   queue.hold();
   // The first submitter becomes the committer and is held inside the first batch.
@@ -170,13 +180,11 @@ TEST_CASE("app/server: a failed batch answers every request in it with the error
 }
 
 TEST_CASE("app/server: stop commits what is pending and refuses later submits") {
-  rpmw::fakes::FakeClock clock;
-  rpmw::fakes::SeededRandom random;
-  rpmw::fakes::InMemoryEventQueue inner(clock, random);
-  GatedQueue queue(inner);
-  PrometheusMetrics metrics;
-  Answers answers;
-  EnqueueBatcher batcher(queue, metrics);
+  GatedBatcher f;
+  auto& inner = f.inner;
+  auto& queue = f.queue;
+  auto& answers = f.answers;
+  auto& batcher = f.batcher;
   queue.hold();
   std::thread first([&] { batcher.submit(request("t1", "a"), answers.slot(0)); });
   REQUIRE(queue.wait_entered());
