@@ -3,6 +3,10 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 RPMW := $(BUILD_DIR)/app/rpmw
 export RPMW_DATA_DIR ?= ./var
+# One compiler cache for every clone and worktree of the repository.
+export CCACHE_DIR ?= $(HOME)/.cache/rpmw-ccache
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= true
 
 .PHONY: deps configure build run test asan fuzz bench format format-check clean
 
