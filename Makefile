@@ -38,6 +38,7 @@ fuzz: deps
 	@bash scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 bench: build
+	@$(BUILD_DIR)/bench/rpmw_decision_bench tests/data/golden_v1.jsonl 50000
 	@RPMW_BIN=$(RPMW) LOADGEN=$(BUILD_DIR)/bench/rpmw_loadgen bash bench/run_ingress.sh
 
 SOURCES = $(shell git ls-files '*.cpp' '*.h')

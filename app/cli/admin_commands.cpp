@@ -20,11 +20,25 @@ int report_config_errors(const ConfigResult& loaded) {
 
 int run_config_check(const ConfigResult& loaded) {
   if (!loaded.ok()) return report_config_errors(loaded);
+  std::vector<std::string> problems;
+  auto kit = EngineKit::create(
+      PolicySources{loaded.config.policies_dir, loaded.config.templates_dir}, {}, problems);
+  if (!kit) {
+    std::cerr << "rpmw: the policy files are invalid:\n";
+    for (const std::string& p : problems) std::cerr << "  - " << p << "\n";
+    return 2;
+  }
   std::cout << "configuration OK";
   if (!loaded.config.config_file.empty()) std::cout << " (" << loaded.config.config_file << ")";
   std::cout << "\n  profile " << loaded.config.profile << ", env " << loaded.config.env
             << ", listen " << loaded.config.listen << ", data " << loaded.config.data_dir
             << ", workers " << loaded.config.workers << "\n";
+  const core::policy::PolicySet& set = kit->policies();
+  std::cout << "  policies " << set.version << " ("
+            << (loaded.config.policies_dir.empty() ? "embedded" : loaded.config.policies_dir)
+            << "): " << set.intents.size() << " intents, " << set.teams.size() << " teams, "
+            << set.templates.size() << " templates; lexicon " << set.lexicon_version << ", rules "
+            << set.rules_version << "\n";
   if (loaded.config.richpanel_api_key.empty()) {
     std::cout << "  no Richpanel key: shadow mode (decisions recorded, no Richpanel writes)\n";
   }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/cli/commands.h"
+#include "app/offline/offline_commands.h"
 
 namespace rpmw::app {
 
@@ -49,6 +50,28 @@ int run_cli(int argc, char** argv) {
   auto* dlq_redrive = dlq->add_subcommand("redrive", "put a dead letter back on the queue");
   dlq_redrive->add_option("event_id", event_id, "event id (evt_...)")->required();
 
+  ReplayOptions replay_options;
+  auto* replay = app.add_subcommand(
+      "replay", "run recorded events through the pipeline offline; write decisions JSONL");
+  replay->add_option("file", replay_options.input, "recorded events (JSONL)")->required();
+  replay->add_option("--out", replay_options.out, "write the decisions JSONL here ('-': stdout)");
+  replay->add_option("--baseline", replay_options.baseline,
+                     "a previous decisions JSONL: print what changed");
+  replay->add_flag("--json", replay_options.json,
+                   "one JSON decision per line on stdout (with --baseline and --out: the diff)");
+  replay->add_option("--flags", replay_options.flags.flags,
+                     "flags to decide under, e.g. automation_enabled=true");
+
+  EvalOptions eval_options;
+  auto* eval = app.add_subcommand("eval", "classification and policy metrics on a golden set");
+  eval->add_option("file", eval_options.golden, "golden set (JSONL)")->required();
+  eval->add_option("--report", eval_options.report_md, "write a markdown report");
+  eval->add_option("--html", eval_options.report_html, "write an HTML report");
+  eval->add_option("--baseline", eval_options.baseline,
+                   "a previous `rpmw eval --json` output: fail on regressions");
+  eval->add_flag("--json", eval_options.json, "print the report as one JSON object");
+  eval->add_option("--flags", eval_options.flags.flags, "flags to decide under");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -63,6 +86,10 @@ int run_cli(int argc, char** argv) {
   if (flags_set->parsed()) return run_flags_set(loaded, flag_name, flag_value);
   if (dlq_list->parsed()) return run_dlq_list(loaded, dlq_limit, dlq_json);
   if (dlq_redrive->parsed()) return run_dlq_redrive(loaded, event_id);
+  if (replay->parsed() || eval->parsed()) {
+    if (!loaded.ok()) return report_config_errors(loaded);
+    return replay->parsed() ? run_replay(loaded, replay_options) : run_eval(loaded, eval_options);
+  }
   std::cerr << app.help();
   return 2;
 }

@@ -119,7 +119,13 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
   }
   const sigset_t signals = block_shutdown_signals();
 
-  auto runtime = LocalRuntime::open(config);
+  std::vector<std::string> problems;
+  auto runtime = LocalRuntime::open(config, &problems);
+  if (!runtime && !problems.empty()) {
+    std::cerr << "rpmw: the policy files are invalid:\n";
+    for (const std::string& p : problems) std::cerr << "  - " << p << "\n";
+    return 2;
+  }
   if (!runtime) {
     std::cerr << "rpmw: cannot open the local store under " << config.data_dir << ": "
               << runtime.error().code << "\n";

@@ -52,6 +52,10 @@ struct Config {
   std::string llm_base_url;
   std::string llm_api_key;
   std::string llm_model;
+  std::string llm_verifier = "rules";  // rules | llm (Tier 2 verifier)
+
+  std::string policies_dir;   // empty: the policies embedded at build time
+  std::string templates_dir;  // empty: the embedded templates
 
   std::string aws_endpoint_url;
   std::string log_level = "info";

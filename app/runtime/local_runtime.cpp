@@ -19,7 +19,8 @@ std::string ensure_data_dir(const std::string& path) {
 
 LocalRuntime::LocalRuntime(Config config) : config_(std::move(config)) {}
 
-core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& config) {
+core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& config,
+                                                            std::vector<std::string>* problems) {
   std::unique_ptr<LocalRuntime> rt(new LocalRuntime(config));
   core::LogLevel level = core::LogLevel::info;
   core::parse_log_level(config.log_level, level);
@@ -51,8 +52,16 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
   rt->flags_ =
       std::make_unique<core::flags::FlagService>(*rt->flag_store_, rt->clock_, *rt->log_, defaults,
                                                  std::chrono::seconds(config.flag_cache_ttl_s));
-  rt->pipeline_ = std::make_unique<core::pipeline::Pipeline>(core::pipeline::PipelineDeps{
-      *rt->state_, *rt->flags_, rt->clock_, *rt->log_, rt->metrics_, nullptr});
+  std::vector<std::string> errors;
+  rt->engine_ = EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
+                                  EngineOptions{}, errors);
+  if (!rt->engine_) {
+    if (problems != nullptr) *problems = std::move(errors);
+    return core::fail(core::ErrorKind::invalid_input, "policies_invalid");
+  }
+  rt->pipeline_ = std::make_unique<core::pipeline::Pipeline>(
+      core::pipeline::PipelineDeps{*rt->state_, *rt->flags_, rt->clock_, *rt->log_, rt->metrics_,
+                                   rt->engine_->engine(), nullptr});
   return rt;
 }
 

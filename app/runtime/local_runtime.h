@@ -10,6 +10,7 @@
 #include "adapters/sqlite/sqlite_flag_store.h"
 #include "adapters/sqlite/sqlite_state_store.h"
 #include "app/config/config.h"
+#include "app/runtime/engine_kit.h"
 #include "app/system/system_clock.h"
 #include "core/flags/flag_service.h"
 #include "core/pipeline/pipeline.h"
@@ -18,7 +19,9 @@ namespace rpmw::app {
 
 class LocalRuntime {
  public:
-  static core::Result<std::unique_ptr<LocalRuntime>> open(const Config& config);
+  // `problems` receives readable lines when the policy files are invalid ("policies_invalid").
+  static core::Result<std::unique_ptr<LocalRuntime>> open(const Config& config,
+                                                          std::vector<std::string>* problems = nullptr);
 
   const Config& config() const { return config_; }
   SystemClock& clock() { return clock_; }
@@ -29,6 +32,7 @@ class LocalRuntime {
   adapters::sqlite::SqliteStateStore& state() { return *state_; }
   core::flags::FlagService& flags() { return *flags_; }
   core::pipeline::Pipeline& pipeline() { return *pipeline_; }
+  EngineKit& engine() { return *engine_; }
 
   // Deletes expired state rows and dedup keys; logs the counts.
   void purge();
@@ -45,6 +49,7 @@ class LocalRuntime {
   std::unique_ptr<adapters::sqlite::SqliteStateStore> state_;
   std::unique_ptr<adapters::sqlite::SqliteFlagStore> flag_store_;
   std::unique_ptr<core::flags::FlagService> flags_;
+  std::unique_ptr<EngineKit> engine_;
   std::unique_ptr<core::pipeline::Pipeline> pipeline_;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
-// The worker use case: one queued event in, an outcome out. The decision engine (classification,
-// policy, actions) plugs in here; until it lands the pipeline records a `pending_engine` decision.
+// The worker use case (spec/02 steps 1–9): one queued event in, a recorded decision out. Step 1
+// (one ticket read, the event key, duplicate and operator-last checks) happens here; steps 2–8 are
+// the DecisionEngine's. Executing the planned Richpanel actions arrives with the action layer.
 #include <optional>
 #include <string>
 
@@ -12,14 +13,17 @@
 #include "core/ports/helpdesk.h"
 #include "core/ports/metrics.h"
 #include "core/ports/state_store.h"
+#include "core/pipeline/decision_engine.h"
+#include "core/pipeline/decision_record.h"
 
 namespace rpmw::core::pipeline {
 
 struct PipelineOutcome {
-  enum class Kind { processed, duplicate };
+  enum class Kind { processed, duplicate, skipped };
   Kind kind = Kind::processed;
   std::string event_key;
   std::string ticket_id;
+  std::string action;  // the decision's action (route_only, send_reply, …) or "skipped"
 };
 
 struct PipelineDeps {
@@ -28,7 +32,8 @@ struct PipelineDeps {
   const Clock& clock;
   EventLog& log;
   Metrics& metrics;
-  Helpdesk* helpdesk = nullptr;  // null: shadow/demo mode, synthetic ticket from the webhook
+  const DecisionEngine& engine;
+  Helpdesk* helpdesk = nullptr;  // null: no Richpanel key; synthetic ticket from the webhook
 };
 
 // `{ticket_id}:{id of the latest customer comment}`.
@@ -40,12 +45,20 @@ Ticket synthetic_ticket(const std::string& ticket_id, const std::string& comment
 
 class Pipeline {
  public:
-  explicit Pipeline(PipelineDeps deps) : deps_(deps) {}
+  explicit Pipeline(PipelineDeps deps)
+      : deps_(deps), versions_(versions_of(deps.engine.policies())) {}
   virtual ~Pipeline() = default;
   virtual Result<PipelineOutcome> process(const QueuedEvent& event);
 
  private:
+  void record_conversation(const std::string& ticket_id, const std::string& comment_id,
+                           const EngineResult& result,
+                           const std::optional<ConversationRecord>& previous);
+  void emit(const std::string& trace_id, const std::string& ticket_id,
+            const std::string& event_key, const EngineResult& result, double latency_ms);
+
   PipelineDeps deps_;
+  RecordVersions versions_;
 };
 
 }  // namespace rpmw::core::pipeline

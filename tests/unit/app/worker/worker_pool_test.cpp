@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "app/runtime/engine_kit.h"
+
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -98,7 +100,8 @@ struct Harness {
   explicit Harness(WorkerPoolSettings settings = {}, InMemoryEventQueueOptions queue_options = {})
       : queue(clock, random, queue_options),
         flags(flag_store, clock, log, {}, std::chrono::seconds(30)),
-        pipeline(PipelineDeps{state, flags, clock, log, metrics, nullptr}),
+        kit(rpmw::app::EngineKit::embedded()),
+        pipeline(PipelineDeps{state, flags, clock, log, metrics, kit->engine(), nullptr}),
         pool(settings, queue, pipeline, clock, random, log, metrics) {}
 
   void enqueue(const std::string& group, const std::string& body) {
@@ -132,6 +135,7 @@ struct Harness {
   rpmw::fakes::InMemoryStateStore state{clock};
   rpmw::fakes::InMemoryFlagStore flag_store;
   rpmw::core::flags::FlagService flags;
+  std::unique_ptr<rpmw::app::EngineKit> kit;
   ScriptedPipeline pipeline;
   WorkerPool pool;
 };

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "adapters/observability/prometheus_metrics.h"
+#include "app/runtime/engine_kit.h"
 #include "core/ingest/webhook.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_helpdesk.h"
@@ -36,7 +37,8 @@ constexpr std::string_view kCustomerText =
 struct Harness {
   explicit Harness(FlagDefaults defaults = {}, FakeHelpdesk* helpdesk_in = nullptr)
       : flags(flag_store, clock, log, std::move(defaults), std::chrono::seconds(30)),
-        pipeline(PipelineDeps{state, flags, clock, log, metrics, helpdesk_in}) {}
+        kit(rpmw::app::EngineKit::embedded()),
+        pipeline(PipelineDeps{state, flags, clock, log, metrics, kit->engine(), helpdesk_in}) {}
 
   FakeClock clock;
   InMemoryStateStore state{clock};
@@ -44,6 +46,7 @@ struct Harness {
   RecordingEventLog log;
   PrometheusMetrics metrics;
   FlagService flags;
+  std::unique_ptr<rpmw::app::EngineKit> kit;
   Pipeline pipeline;
 };
 
@@ -77,13 +80,14 @@ rpmw::core::Comment comment(std::string id, bool is_operator, std::string text =
 
 }  // namespace
 
-TEST_CASE("core/pipeline: process records one pending_engine decision without customer text") {
+TEST_CASE("core/pipeline: process records one decision without customer text") {
   Harness h;
   auto outcome = h.pipeline.process(queued("t-1", "<m-1@mail>"));
   REQUIRE(outcome.has_value());
   CHECK(outcome->kind == PipelineOutcome::Kind::processed);
   CHECK(outcome->event_key == "t-1:<m-1@mail>");
   CHECK(outcome->ticket_id == "t-1");
+  CHECK(outcome->action == "route_only");
 
   const auto decisions = h.state.all_decisions();
   REQUIRE(decisions.size() == 1);
@@ -97,18 +101,27 @@ TEST_CASE("core/pipeline: process records one pending_engine decision without cu
   json::value v = json::parse(d.json);
   REQUIRE(v.is_object());
   const json::object& record = v.as_object();
-  CHECK(record.at("status").as_string() == "pending_engine");
+  CHECK(record.at("status").as_string() == "decided");
   CHECK(record.at("trace_id").as_string() == "trc_01TRACE");
   CHECK(record.at("event_key").as_string() == "t-1:<m-1@mail>");
   CHECK(record.at("event_id").as_string() == "evt_01TEST");
   CHECK(record.at("ticket_id").as_string() == "t-1");
   CHECK(record.at("channel").as_string() == "email");
-  CHECK(record.at("action").as_string() == "skipped");
-  REQUIRE(record.at("reason_codes").is_array());
-  CHECK(record.at("reason_codes").as_array().size() == 1);
-  CHECK(record.at("reason_codes").as_array()[0].as_string() == "pending_engine");
+  // "where is order 1001?" is an order-status question; automation is off by default.
+  CHECK(record.at("primary_intent").as_string() == "order_status_tracking");
+  CHECK(record.at("destination_team").as_string() == "Email Support Team");
+  CHECK(record.at("action").as_string() == "route_only");
+  CHECK(record.at("classifier").as_string() == "rules");
+  const auto& reasons = record.at("reason_codes").as_array();
+  CHECK(std::find(reasons.begin(), reasons.end(), json::value("automation_disabled")) !=
+        reasons.end());
+  CHECK(std::find(reasons.begin(), reasons.end(), json::value("shadow_mode")) != reasons.end());
   CHECK(record.at("shadow_mode").as_bool());
-  CHECK(record.at("received_at_ms").as_int64() == 1'767'225'599'000);
+  CHECK(record.at("versions").as_object().at("policy").as_string().size() > 0);
+  CHECK(record.at("redactions").as_int64() >= 2);  // the email and the street address
+  auto made = h.log.find("policy.decision.made");
+  REQUIRE(made.has_value());
+  CHECK(rpmw::fakes::field_text(*made, "primary_intent") == "order_status_tracking");
 
   for (const char* needle : {"Jane", "jane.doe", "Evergreen", "where is order"}) {
     CHECK(d.json.find(needle) == std::string::npos);
@@ -225,7 +238,7 @@ TEST_CASE(
   CHECK(again->kind == PipelineOutcome::Kind::duplicate);
   CHECK(h.state.all_decisions().size() == 1);
 
-  // Operator-only tickets fall back to the event id.
+  // Operator-only tickets fall back to the event id and are skipped: nothing new from the customer.
   rpmw::core::Ticket operator_only;
   operator_only.id = "t-2";
   operator_only.comments = {comment("c-9", true)};
@@ -233,6 +246,27 @@ TEST_CASE(
   auto fallback = h.pipeline.process(queued("t-2", "m", "evt_J"));
   REQUIRE(fallback.has_value());
   CHECK(fallback->event_key == "t-2:evt_J");
+  CHECK(fallback->kind == PipelineOutcome::Kind::skipped);
+  json::value skipped = json::parse(h.state.all_decisions().back().json);
+  CHECK(skipped.as_object().at("reason_codes").as_array()[0].as_string() == "operator_last");
+}
+
+TEST_CASE("core/pipeline: a newest operator comment means nothing new from the customer") {
+  FakeHelpdesk helpdesk;
+  rpmw::core::Ticket ticket;
+  ticket.id = "t-1";
+  ticket.channel = "email";
+  ticket.comments = {comment("c-1", false, "where is my order?"),
+                     comment("c-2", true, "auto-reply from a Richpanel rule")};
+  helpdesk.put_ticket(ticket);
+  FlagDefaults defaults;
+  defaults.richpanel_configured = true;
+  Harness h(defaults, &helpdesk);
+  auto outcome = h.pipeline.process(queued("t-1", "", "evt_K"));
+  REQUIRE(outcome.has_value());
+  CHECK(outcome->kind == PipelineOutcome::Kind::skipped);
+  CHECK(outcome->event_key == "t-1:c-1");
+  CHECK(h.log.find("policy.decision.made") == std::nullopt);
 }
 
 TEST_CASE("core/pipeline: a helpdesk read failure propagates and shadow mode skips the read") {
@@ -254,21 +288,24 @@ TEST_CASE("core/pipeline: a helpdesk read failure propagates and shadow mode ski
     REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().kind == ErrorKind::not_found);
   }
-  SUBCASE("shadow mode on: no ticket read") {
-    Harness h({}, &helpdesk);
-    auto outcome = h.pipeline.process(queued("t-1", "m-1"));
-    REQUIRE(outcome.has_value());
-    CHECK(outcome->event_key == "t-1:m-1");
-    CHECK(helpdesk.count("get_ticket") == 0);
-  }
-  SUBCASE("shadow mode switched on by flag") {
+  SUBCASE("shadow mode switched on by flag: the ticket is still read, nothing is written") {
+    rpmw::core::Ticket ticket;
+    ticket.id = "t-1";
+    ticket.channel = "email";
+    ticket.comments = {comment("c-1", false, "please cancel my order 55120")};
+    helpdesk.put_ticket(ticket);
     FlagDefaults defaults;
     defaults.richpanel_configured = true;
     Harness h(defaults, &helpdesk);
     REQUIRE(h.flags.set("shadow_mode", "true", "test").has_value());
     auto outcome = h.pipeline.process(queued("t-1", "m-1"));
     REQUIRE(outcome.has_value());
-    CHECK(helpdesk.count("get_ticket") == 0);
+    CHECK(outcome->event_key == "t-1:c-1");
+    CHECK(helpdesk.count("get_ticket") == 1);
+    CHECK(helpdesk.calls().size() == 1);  // the read, and no write of any kind
+    json::value v = json::parse(h.state.all_decisions().front().json);
+    CHECK(v.as_object().at("shadow_mode").as_bool());
+    CHECK(v.as_object().at("primary_intent").as_string() == "cancel_order");
   }
 }
 

@@ -1,0 +1,45 @@
+#pragma once
+// Everything the decision engine needs, built once from the policy files: the policy set, the
+// Tier 0 screen, the redactor, the rules classifier and verifier. Shared by serve, worker,
+// replay, eval, the benchmarks and the tests.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/policy/policy_loader.h"
+#include "core/decision/rules_classifier.h"
+#include "core/decision/rules_verifier.h"
+#include "core/pipeline/decision_engine.h"
+
+namespace rpmw::app {
+
+struct EngineOptions {
+  core::Classifier* llm = nullptr;
+  core::Verifier* llm_verifier = nullptr;
+  core::OrderSource* orders = nullptr;
+};
+
+class EngineKit {
+ public:
+  // Errors: one readable line per problem (policy files, lexicon patterns).
+  static std::unique_ptr<EngineKit> create(const PolicySources& sources,
+                                           const EngineOptions& options,
+                                           std::vector<std::string>& errors);
+  // The embedded policies; aborts on error (they are validated at build/test time).
+  static std::unique_ptr<EngineKit> embedded(const EngineOptions& options = {});
+
+  const core::policy::PolicySet& policies() const { return policies_; }
+  const core::pipeline::DecisionEngine& engine() const { return *engine_; }
+  core::Classifier& rules() { return *rules_; }
+
+ private:
+  EngineKit() = default;
+  core::policy::PolicySet policies_;
+  std::unique_ptr<core::policy::Tier0Screen> tier0_;
+  std::unique_ptr<core::text::Redactor> redactor_;
+  std::unique_ptr<core::decision::RulesClassifier> rules_;
+  std::unique_ptr<core::decision::RulesVerifier> verifier_;
+  std::unique_ptr<core::pipeline::DecisionEngine> engine_;
+};
+
+}  // namespace rpmw::app

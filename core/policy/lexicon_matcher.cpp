@@ -1,0 +1,86 @@
+#include "core/policy/lexicon_matcher.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+
+namespace rpmw::core::policy {
+namespace {
+
+// A letter, digit or underscore in any script must not touch either end of a phrase.
+constexpr std::string_view kBefore = "(?:^|[^\\p{L}\\p{N}_])";
+constexpr std::string_view kAfter = "(?:$|[^\\p{L}\\p{N}_])";
+
+RE2::Options set_options() {
+  RE2::Options options;
+  options.set_encoding(RE2::Options::EncodingUTF8);
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  options.set_max_mem(std::int64_t{64} << 20);  // hundreds of terms: give the DFA room
+  return options;
+}
+
+}  // namespace
+
+std::string phrase_pattern(std::string_view phrase) {
+  std::string out(kBefore);
+  bool pending_space = false;
+  for (char c : phrase) {
+    if (c == ' ' || c == '\t' || c == '\n') {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && out.size() > kBefore.size()) out += "\\s+";
+    pending_space = false;
+    if (c == '\'') {
+      out += "['\u2019]?";
+      continue;
+    }
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x80 && !std::isalnum(u)) out += '\\';
+    out += c;
+  }
+  out += kAfter;
+  return out;
+}
+
+struct LexiconMatcher::Impl {
+  Impl() : set(set_options(), RE2::UNANCHORED) {}
+  RE2::Set set;
+};
+
+LexiconMatcher::LexiconMatcher(std::vector<LexiconEntry> entries, std::unique_ptr<Impl> impl)
+    : entries_(std::move(entries)), impl_(std::move(impl)) {}
+LexiconMatcher::~LexiconMatcher() = default;
+
+Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::build(std::vector<LexiconEntry> entries) {
+  auto impl = std::make_unique<Impl>();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const LexiconTerm& term = entries[i].term;
+    const std::string pattern = term.regex ? term.text : phrase_pattern(term.text);
+    std::string error;
+    if (impl->set.Add(pattern, &error) != static_cast<int>(i)) {
+      return fail(ErrorKind::invalid_input, "lexicon_pattern_invalid:" + std::to_string(i));
+    }
+  }
+  if (!entries.empty() && !impl->set.Compile()) {
+    return fail(ErrorKind::invalid_input, "lexicon_too_large");
+  }
+  return std::unique_ptr<LexiconMatcher>(new LexiconMatcher(std::move(entries), std::move(impl)));
+}
+
+std::vector<LexiconHit> LexiconMatcher::match(std::string_view text) const {
+  std::vector<LexiconHit> hits;
+  if (entries_.empty()) return hits;
+  std::vector<int> matched;
+  impl_->set.Match(re2::StringPiece(text.data(), text.size()), &matched);
+  std::sort(matched.begin(), matched.end());
+  hits.reserve(matched.size());
+  for (int index : matched) {
+    hits.push_back(LexiconHit{entries_[static_cast<std::size_t>(index)].group, index});
+  }
+  return hits;
+}
+
+}  // namespace rpmw::core::policy
