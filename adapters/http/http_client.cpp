@@ -1,0 +1,167 @@
+#include "adapters/http/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace rpmw::adapters::http {
+namespace {
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string lower(std::string_view in) {
+  std::string out(in);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+struct Transfer {
+  HttpResponse* response;
+  std::size_t max_bytes;
+  bool too_large = false;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t n = size * count;
+  if (transfer->response->body.size() + n > transfer->max_bytes) {
+    transfer->too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  transfer->response->body.append(data, n);
+  return n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* response = static_cast<Transfer*>(user)->response;
+  const std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    response->headers.clear();  // a new response follows (after 100 Continue)
+  } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+    auto [it, inserted] =
+        response->headers.try_emplace(lower(trim(line.substr(0, colon))), std::string());
+    const std::string_view value = trim(line.substr(colon + 1));
+    if (!inserted) it->second += ", ";
+    it->second += value;
+  }
+  return size * count;
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+bool append(Slist& list, const std::string& line) {
+  curl_slist* grown = curl_slist_append(list.get(), line.c_str());
+  if (grown == nullptr) return false;
+  (void)list.release();
+  list.reset(grown);
+  return true;
+}
+
+core::Error transport_error(CURLcode code, bool too_large) {
+  if (too_large) return {core::ErrorKind::permanent, "response_too_large", std::nullopt};
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return {core::ErrorKind::transient, "timeout", std::nullopt};
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+      return {core::ErrorKind::transient, "connect_failed", std::nullopt};
+    default:
+      return {core::ErrorKind::transient, "http_error", std::nullopt};
+  }
+}
+
+}  // namespace
+
+std::string_view HttpResponse::header(std::string_view lower_name) const {
+  const auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string_view() : std::string_view(it->second);
+}
+
+HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {
+  global_init();
+  handle_ = curl_easy_init();
+}
+
+HttpClient::~HttpClient() {
+  if (handle_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(handle_));
+}
+
+core::Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
+  CURL* curl = static_cast<CURL*>(handle_);
+  if (curl == nullptr) return core::fail(core::ErrorKind::internal, "curl_init_failed");
+  curl_easy_reset(curl);  // options only; the connection cache survives
+
+  HttpResponse response;
+  Transfer transfer{&response, options_.max_response_bytes};
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for timeouts
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.ca_bundle_path.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+
+  const bool has_body = request.method == "POST" || !request.body.empty();
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (request.method != "POST") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  if (has_body) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
+
+  Slist headers;
+  // The body follows the headers at once; a 100-continue round trip only adds latency.
+  bool ok = append(headers, "Expect:");
+  bool has_content_type = false;
+  for (const auto& [name, value] : request.headers) {
+    has_content_type = has_content_type || lower(name) == "content-type";
+    ok = ok && append(headers, value.empty() ? name + ";" : name + ": " + value);
+  }
+  // Without this curl would label a body as a form.
+  if (has_body && !has_content_type) ok = ok && append(headers, "Content-Type:");
+  if (!ok) return core::fail(core::ErrorKind::internal, "out_of_memory");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+
+  const CURLcode code = curl_easy_perform(curl);
+  // The header list must outlive the transfer only; curl keeps no pointer past reset.
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  if (code != CURLE_OK) {
+    return tl::unexpected(transport_error(code, transfer.too_large));
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+}  // namespace rpmw::adapters::http
