@@ -107,7 +107,7 @@ int run_eval(const ConfigResult& loaded, const EvalOptions& options) {
   std::vector<std::string> problems;
   auto kit = EngineKit::create(
       PolicySources{loaded.config.policies_dir, loaded.config.templates_dir},
-      EngineOptions{nullptr, nullptr, &orders}, problems);
+      EngineOptions{nullptr, nullptr, &orders, llm_options_of(loaded.config)}, problems);
   if (!kit) {
     for (const std::string& p : problems) std::cerr << "rpmw eval: " << p << "\n";
     return 2;
@@ -120,6 +120,7 @@ int run_eval(const ConfigResult& loaded, const EvalOptions& options) {
   } clock;
   core::flags::FlagDefaults defaults;
   defaults.richpanel_configured = true;
+  defaults.llm_configured = !loaded.config.llm_base_url.empty();
   defaults.initial = {{"automation_enabled", "true"}};
   for (auto& [k, v] : initial) defaults.initial[k] = v;
   core::flags::FlagService flag_service(flag_store, clock, log, defaults, std::chrono::hours(1));

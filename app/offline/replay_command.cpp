@@ -86,7 +86,7 @@ int run_replay(const ConfigResult& loaded, const ReplayOptions& options) {
   std::vector<std::string> problems;
   auto kit = EngineKit::create(
       PolicySources{loaded.config.policies_dir, loaded.config.templates_dir},
-      EngineOptions{nullptr, nullptr, &orders}, problems);
+      EngineOptions{nullptr, nullptr, &orders, llm_options_of(loaded.config)}, problems);
   if (!kit) {
     for (const std::string& p : problems) std::cerr << "rpmw replay: " << p << "\n";
     return 2;
@@ -98,6 +98,7 @@ int run_replay(const ConfigResult& loaded, const ReplayOptions& options) {
   fakes::RecordingMetrics metrics;
   core::flags::FlagDefaults defaults;
   defaults.richpanel_configured = true;  // a replay decides as the live system would
+  defaults.llm_configured = !loaded.config.llm_base_url.empty();
   defaults.initial = initial;
   core::flags::FlagService flags(flag_store, clock, log, defaults, std::chrono::seconds(30));
   fakes::FakeHelpdesk helpdesk;

@@ -143,7 +143,10 @@ void load_policy(Reader& r, const YAML::Node& root, policy::PolicySet& set) {
     team.name = r.str(t, "name", "team");
     team.route_tag = r.str(t, "route_tag", "team " + team.name);
     team.available = r.boolean(t, "available", "team " + team.name, true);
-    team.needs_tag = "mw-needs-" + slug_of(team.name);
+    // mw-needs-<team> follows the route tag: route-chargebacks-disputes → mw-needs-chargebacks-disputes.
+    team.needs_tag = "mw-needs-" + (team.route_tag.rfind("route-", 0) == 0
+                                        ? team.route_tag.substr(6)
+                                        : slug_of(team.name));
     set.teams.push_back(std::move(team));
   }
   for (const YAML::Node& i : root["intents"]) {

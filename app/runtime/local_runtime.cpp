@@ -54,7 +54,8 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
                                                  std::chrono::seconds(config.flag_cache_ttl_s));
   std::vector<std::string> errors;
   rt->engine_ = EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
-                                  EngineOptions{}, errors);
+                                  EngineOptions{nullptr, nullptr, nullptr, llm_options_of(config)},
+                                  errors);
   if (!rt->engine_) {
     if (problems != nullptr) *problems = std::move(errors);
     return core::fail(core::ErrorKind::invalid_input, "policies_invalid");

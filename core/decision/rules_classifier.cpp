@@ -74,9 +74,29 @@ Result<std::unique_ptr<RulesClassifier>> RulesClassifier::build(const policy::Po
       new RulesClassifier(policies, std::move(*matcher), std::move(groups)));
 }
 
+namespace {
+// Redaction placeholders ("<ADDRESS>", "<PHONE>") are not the customer's words: blank them so
+// "address" or "phone" phrases do not fire on them.
+std::string without_placeholders(const std::string& text) {
+  if (text.find('<') == std::string::npos) return text;
+  std::string out = text;
+  for (std::size_t open = out.find('<'); open != std::string::npos; open = out.find('<', open + 1)) {
+    std::size_t close = open + 1;
+    while (close < out.size() && ((out[close] >= 'A' && out[close] <= 'Z') || out[close] == '_')) {
+      ++close;
+    }
+    if (close < out.size() && out[close] == '>' && close > open + 1) {
+      std::fill(out.begin() + static_cast<std::ptrdiff_t>(open),
+                out.begin() + static_cast<std::ptrdiff_t>(close) + 1, ' ');
+    }
+  }
+  return out;
+}
+}  // namespace
+
 Result<ClassifierDecision> RulesClassifier::classify(const ClassifierInput& input) {
   std::map<std::string, double> score;
-  for (const policy::LexiconHit& hit : matcher_->match(input.redacted_text)) {
+  for (const policy::LexiconHit& hit : matcher_->match(without_placeholders(input.redacted_text))) {
     score[group_intents_[static_cast<std::size_t>(hit.group)]] +=
         matcher_->entry(hit.entry).term.weight;
   }

@@ -8,9 +8,11 @@
 namespace rpmw::core::policy {
 namespace {
 
-// A letter, digit or underscore in any script must not touch either end of a phrase.
-constexpr std::string_view kBefore = "(?:^|[^\\p{L}\\p{N}_])";
-constexpr std::string_view kAfter = "(?:$|[^\\p{L}\\p{N}_])";
+// A letter (ASCII or accented Latin), digit or underscore must not touch either end of a phrase.
+// Small ranges, not \\p{L}: hundreds of phrases share one RE2::Set and each class is compiled
+// into every one of them.
+constexpr std::string_view kBefore = "(?:^|[^0-9A-Za-z_\\x{00C0}-\\x{024F}])";
+constexpr std::string_view kAfter = "(?:$|[^0-9A-Za-z_\\x{00C0}-\\x{024F}])";
 
 RE2::Options set_options() {
   RE2::Options options;

@@ -52,7 +52,7 @@ class ScriptedPipeline final : public Pipeline {
 
   Result<PipelineOutcome> process(const QueuedEvent& event) override {
     Result<PipelineOutcome> result = PipelineOutcome{
-        PipelineOutcome::Kind::processed, event.group + ":" + event.event_id, event.group};
+        PipelineOutcome::Kind::processed, event.group + ":" + event.event_id, event.group, ""};
     {
       std::lock_guard lock(mutex_);
       if (!in_flight_.insert(event.group).second) group_overlap_ = true;
@@ -168,7 +168,7 @@ TEST_CASE("app/worker: process_one acks a processed event and logs worker.job.co
 TEST_CASE("app/worker: process_one acks a duplicate and logs worker.job.duplicate") {
   Harness h;
   h.enqueue("t-1", "body");
-  h.pipeline.push(PipelineOutcome{PipelineOutcome::Kind::duplicate, "t-1:c-1", "t-1"});
+  h.pipeline.push(PipelineOutcome{PipelineOutcome::Kind::duplicate, "t-1:c-1", "t-1", ""});
   h.pool.process_one(h.receive_one());
   CHECK(h.depth() == 0);
   auto logged = h.log.find("worker.job.duplicate");
