@@ -96,7 +96,10 @@ std::string without_placeholders(const std::string& text) {
 
 Result<ClassifierDecision> RulesClassifier::classify(const ClassifierInput& input) {
   std::map<std::string, double> score;
-  for (const policy::LexiconHit& hit : matcher_->match(without_placeholders(input.redacted_text))) {
+  bool complete = true;
+  const auto hits = matcher_->match(without_placeholders(input.redacted_text), &complete);
+  if (!complete) return fail(ErrorKind::unavailable, "rules_match_incomplete");
+  for (const policy::LexiconHit& hit : hits) {
     score[group_intents_[static_cast<std::size_t>(hit.group)]] +=
         matcher_->entry(hit.entry).term.weight;
   }

@@ -136,7 +136,8 @@ Result<PipelineOutcome> Pipeline::process(const QueuedEvent& event) {
     return tl::unexpected(done.error());
   }
   record_conversation(webhook.ticket_id, comment_id, result, *conversation);
-  emit(envelope->trace_id, webhook.ticket_id, outcome.event_key, result, latency_ms);
+  emit(envelope->trace_id, webhook.ticket_id, outcome.event_key, result, latency_ms,
+       flags.shadow_mode);
   outcome.action = result.decision.action;
   return outcome;
 }
@@ -159,9 +160,28 @@ void Pipeline::record_conversation(const std::string& ticket_id, const std::stri
 }
 
 void Pipeline::emit(const std::string& trace_id, const std::string& ticket_id,
-                    const std::string& event_key, const EngineResult& result,
-                    double latency_ms) {
+                    const std::string& event_key, const EngineResult& result, double latency_ms,
+                    bool shadow_mode) {
   const policy::PolicyDecision& d = result.decision;
+  const bool logging = deps_.log.enabled(LogLevel::info);
+  deps_.metrics.increment("rpmw_decisions_total", {{"tier", d.tier}, {"action", d.action}});
+  for (const std::string& code : d.reason_codes) {
+    if (!is_block_reason(code)) continue;
+    deps_.metrics.increment("rpmw_automation_blocked_total", {{"reason", code}});
+    if (!logging) continue;
+    deps_.log.write(LogEvent(LogLevel::info, "policy.automation.blocked")
+                        .trace(trace_id)
+                        .ticket(ticket_id)
+                        .event_key(event_key)
+                        .code("reason", code));
+  }
+  if (result.usage.prompt_tokens > 0) {
+    deps_.metrics.increment("rpmw_llm_tokens_total", {{"direction", "prompt"}},
+                            static_cast<double>(result.usage.prompt_tokens));
+    deps_.metrics.increment("rpmw_llm_tokens_total", {{"direction", "completion"}},
+                            static_cast<double>(result.usage.completion_tokens));
+  }
+  if (!logging) return;
   LogEvent made(LogLevel::info, "policy.decision.made");
   made.trace(trace_id)
       .ticket(ticket_id)
@@ -178,25 +198,9 @@ void Pipeline::emit(const std::string& trace_id, const std::string& ticket_id,
       .code("reasons", joined(d.reason_codes))
       .num("routing_confidence", d.routing_confidence)
       .num("classifier_confidence", d.classifier_confidence)
-      .flag("shadow_mode", deps_.flags.snapshot().shadow_mode);
+      .flag("shadow_mode", shadow_mode);
   if (!d.secondary_intents.empty()) made.code("secondary_intents", joined(d.secondary_intents));
   deps_.log.write(made);
-  deps_.metrics.increment("rpmw_decisions_total", {{"tier", d.tier}, {"action", d.action}});
-  for (const std::string& code : d.reason_codes) {
-    if (!is_block_reason(code)) continue;
-    deps_.metrics.increment("rpmw_automation_blocked_total", {{"reason", code}});
-    deps_.log.write(LogEvent(LogLevel::info, "policy.automation.blocked")
-                        .trace(trace_id)
-                        .ticket(ticket_id)
-                        .event_key(event_key)
-                        .code("reason", code));
-  }
-  if (result.usage.prompt_tokens > 0) {
-    deps_.metrics.increment("rpmw_llm_tokens_total", {{"direction", "prompt"}},
-                            static_cast<double>(result.usage.prompt_tokens));
-    deps_.metrics.increment("rpmw_llm_tokens_total", {{"direction", "completion"}},
-                            static_cast<double>(result.usage.completion_tokens));
-  }
 }
 
 }  // namespace rpmw::core::pipeline

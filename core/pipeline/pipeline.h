@@ -55,7 +55,8 @@ class Pipeline {
                            const EngineResult& result,
                            const std::optional<ConversationRecord>& previous);
   void emit(const std::string& trace_id, const std::string& ticket_id,
-            const std::string& event_key, const EngineResult& result, double latency_ms);
+            const std::string& event_key, const EngineResult& result, double latency_ms,
+            bool shadow_mode);
 
   PipelineDeps deps_;
   RecordVersions versions_;

@@ -19,7 +19,7 @@ RE2::Options set_options() {
   options.set_encoding(RE2::Options::EncodingUTF8);
   options.set_case_sensitive(false);
   options.set_log_errors(false);
-  options.set_max_mem(std::int64_t{64} << 20);  // hundreds of terms: give the DFA room
+  options.set_max_mem(std::int64_t{256} << 20);  // hundreds of terms: room for the DFA
   return options;
 }
 
@@ -72,11 +72,14 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::build(std::vector<Lexico
   return std::unique_ptr<LexiconMatcher>(new LexiconMatcher(std::move(entries), std::move(impl)));
 }
 
-std::vector<LexiconHit> LexiconMatcher::match(std::string_view text) const {
+std::vector<LexiconHit> LexiconMatcher::match(std::string_view text, bool* complete) const {
   std::vector<LexiconHit> hits;
+  if (complete != nullptr) *complete = true;
   if (entries_.empty()) return hits;
   std::vector<int> matched;
-  impl_->set.Match(re2::StringPiece(text.data(), text.size()), &matched);
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  const bool any = impl_->set.Match(re2::StringPiece(text.data(), text.size()), &matched, &error);
+  if (!any && error.kind != RE2::Set::kNoError && complete != nullptr) *complete = false;
   std::sort(matched.begin(), matched.end());
   hits.reserve(matched.size());
   for (int index : matched) {

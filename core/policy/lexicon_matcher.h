@@ -29,8 +29,10 @@ class LexiconMatcher {
   static Result<std::unique_ptr<LexiconMatcher>> build(std::vector<LexiconEntry> entries);
   ~LexiconMatcher();
 
-  // Every entry that matches somewhere in `text`, in entry order.
-  std::vector<LexiconHit> match(std::string_view text) const;
+  // Every entry that matches somewhere in `text`, in entry order. `complete` is false when RE2
+  // could not finish (its DFA ran out of memory on a hostile input): the caller must then fail
+  // closed instead of trusting an empty result.
+  std::vector<LexiconHit> match(std::string_view text, bool* complete = nullptr) const;
   const LexiconEntry& entry(int index) const { return entries_[static_cast<std::size_t>(index)]; }
   std::size_t size() const { return entries_.size(); }
 

@@ -171,7 +171,7 @@ PolicyDecision PolicyEngine::decide(const ClassifierOutcome& outcome,
     return d;
   }
   if (failed) {
-    d.primary_intent = ranked.primary.intent;
+    if (c.tier0.failed) add_unique(d.tags, "mw-needs-manual-triage");
     route(d, policies_.default_team);
     finalize_tags(d);
     return d;
@@ -217,6 +217,11 @@ PolicyDecision PolicyEngine::decide(const ClassifierOutcome& outcome,
     reply_possible = false;
     add_unique(d.reason_codes, why);
   };
+  if (c.tier0.failed) {
+    // The screen could not vouch for the text: a person reads it.
+    add_unique(d.tags, "mw-needs-manual-triage");
+    deny(reason::kTier0ScreenFailed);
+  }
   if (outcome.kind == ClassifierOutcome::Kind::fallback) reply_possible = false;
   if (cd.routing.needs_manual_triage) {
     add_unique(d.tags, "mw-needs-manual-triage");

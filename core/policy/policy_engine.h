@@ -123,6 +123,7 @@ inline constexpr const char* kTeamFallback = "team_fallback";
 inline constexpr const char* kChannelFirst = "channel_first";
 inline constexpr const char* kSpecialist = "specialist_rule";
 inline constexpr const char* kManualTriage = "model_requested_manual_triage";
+inline constexpr const char* kTier0ScreenFailed = "tier0_screen_incomplete";
 inline constexpr const char* kDuplicate = "duplicate_event";
 inline constexpr const char* kOperatorLast = "operator_last";
 }  // namespace reason

@@ -23,12 +23,15 @@ Result<std::unique_ptr<Tier0Screen>> Tier0Screen::build(const PolicySet& policie
 
 Tier0Result Tier0Screen::screen(std::string_view normalized_text) const {
   std::vector<Tier0Hit> scored = categories_;
-  for (const LexiconHit& hit : matcher_->match(normalized_text)) {
+  bool complete = true;
+  const std::vector<LexiconHit> hits = matcher_->match(normalized_text, &complete);
+  for (const LexiconHit& hit : hits) {
     Tier0Hit& category = scored[static_cast<std::size_t>(hit.group)];
     category.weight += matcher_->entry(hit.entry).term.weight;
     ++category.terms;
   }
   Tier0Result result;
+  result.failed = !complete;
   for (Tier0Hit& category : scored) {
     if (category.terms > 0) result.hits.push_back(std::move(category));
   }

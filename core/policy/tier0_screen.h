@@ -21,6 +21,7 @@ struct Tier0Hit {
 
 struct Tier0Result {
   std::vector<Tier0Hit> hits;  // strongest first; ties keep lexicon order
+  bool failed = false;         // the screen could not run to the end: treat as unsafe
   bool any() const { return !hits.empty(); }
 };
 

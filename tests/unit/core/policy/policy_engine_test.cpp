@@ -487,3 +487,13 @@ TEST_CASE("core/policy: Tier 2 needs a deterministic match and the verifier") {
     CHECK_FALSE(engine.decide(answer("order_status_tracking", 0.95), off).tier2_candidate);
   }
 }
+
+TEST_CASE("core/policy: an incomplete Tier 0 screen means a person reads the message") {
+  DecisionContext c = live();
+  c.tier0.failed = true;
+  const PolicyDecision d = decide(answer("damaged_item", 0.95), c);
+  CHECK(d.team == "Returns Admin");
+  CHECK(d.action == "route_only");
+  CHECK(has(d.tags, "mw-needs-manual-triage"));
+  CHECK(has(d.reason_codes, "tier0_screen_incomplete"));
+}
