@@ -54,6 +54,10 @@ class Redactor {
   std::unique_ptr<Patterns> patterns_;
 };
 
+// A process-wide Redactor, compiled on first use (thread-safe static). Feature extraction uses it
+// so "has_phone" and the redacted phone agree.
+const Redactor& default_redactor();
+
 // Luhn checksum over the digits of `digits` (non-digits ignored); false for fewer than 13 digits.
 bool luhn_valid(std::string_view digits);
 
