@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/text/redact.h"
@@ -36,12 +37,10 @@ void for_each_word(std::string_view text, Fn&& fn) {
   while (i <= text.size()) {
     utf8::Decoded d;
     if (i < text.size()) d = utf8::decode(text, i);
-    const bool word_char = i < text.size() && d.valid &&
-                           (utf8::is_word_cp(d.cp) || (d.cp == '\'' && !word.empty()));
+    const bool word_char =
+        i < text.size() && d.valid && (utf8::is_word_cp(d.cp) || (d.cp == '\'' && !word.empty()));
     if (word_char) {
-      char32_t cp = d.cp;
-      if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) cp += 0x20;
-      utf8::append(word, cp);
+      utf8::append(word, utf8::fold_latin(d.cp));
     } else if (!word.empty()) {
       fn(std::string_view(word));
       word.clear();
@@ -64,8 +63,8 @@ bool order_number_follows(std::string_view s, std::size_t i) {
     if (i < s.size() && utf8::ascii_digit(s[i])) {
       int digits = 0;
       bool dashed = false;
-      while (i < s.size() && (utf8::ascii_digit(s[i]) || (s[i] == '-' && i + 1 < s.size() &&
-                                                          utf8::ascii_digit(s[i + 1])))) {
+      while (i < s.size() && (utf8::ascii_digit(s[i]) ||
+                              (s[i] == '-' && i + 1 < s.size() && utf8::ascii_digit(s[i + 1])))) {
         digits += utf8::ascii_digit(s[i]) ? 1 : 0;
         dashed = dashed || s[i] == '-';
         ++i;
@@ -78,8 +77,8 @@ bool order_number_follows(std::string_view s, std::size_t i) {
       ++j;
     }
     const std::string word = lower_ascii(s.substr(i, j - i));
-    if (j == i || !in_list(word, {"number", "num", "no", "nr", "id", "is", "was", "es", "de",
-                                  "del", "número", "numero", "nº", "n°"})) {
+    if (j == i || !in_list(word, {"number", "num", "no", "nr", "id", "is", "was", "es", "de", "del",
+                                  "número", "numero", "nº", "n°"})) {
       return false;
     }
     i = j;
@@ -114,16 +113,19 @@ bool find_order_number(std::string_view s) {
 // Placeholders mail clients leave for attachments: "[image: a.png]", "<image001.png>", "see
 // attached". They are not the customer's words.
 bool is_attachment_word(std::string_view w) {
-  return in_list(w, {"attached", "attachment", "attachments", "attach", "adjunto", "adjuntos",
-                     "adjunta", "adjuntas", "adjuntado", "adjuntada", "image", "images", "imagen",
-                     "imagenes", "imágenes", "photo", "photos", "picture", "pictures", "pic",
-                     "pics", "foto", "fotos", "screenshot", "screenshots", "video", "videos",
-                     "file", "files", "archivo", "archivos", "img", "cid"});
+  return in_list(
+      w,
+      {"attached", "attachment", "attachments", "attach",      "adjunto",  "adjuntos", "adjunta",
+       "adjuntas", "adjuntado",  "adjuntada",   "image",       "images",   "imagen",   "imagenes",
+       "imágenes", "photo",      "photos",      "picture",     "pictures", "pic",      "pics",
+       "foto",     "fotos",      "screenshot",  "screenshots", "video",    "videos",   "file",
+       "files",    "archivo",    "archivos",    "img",         "cid"});
 }
 
 bool is_lead_word(std::string_view w) {
-  return in_list(w, {"see", "please", "pls", "here", "is", "are", "the", "a", "an", "ver", "vea",
-                     "mira", "aquí", "aqui", "find", "as", "per", "my", "el", "la", "los", "las"});
+  return in_list(w,
+                 {"see",  "please", "pls",  "here", "is", "are", "the", "a",  "an", "ver", "vea",
+                  "mira", "aquí",   "aqui", "find", "as", "per", "my",  "el", "la", "los", "las"});
 }
 
 bool is_file_name(std::string_view token) {
@@ -153,9 +155,9 @@ int meaningful_words(std::string_view text) {
       if (end != std::string_view::npos && end - i <= 200) {
         const std::string inner = lower_ascii(text.substr(i + 1, end - i - 1));
         bool placeholder = is_file_name(inner);
-        for (std::string_view p : {"image", "img", "cid:", "attachment", "attached", "file",
-                                   "photo", "picture", "video", "imagen", "adjunto", "archivo",
-                                   "foto", "screenshot"}) {
+        for (std::string_view p :
+             {"image", "img", "cid:", "attachment", "attached", "file", "photo", "picture", "video",
+              "imagen", "adjunto", "archivo", "foto", "screenshot"}) {
           placeholder = placeholder || inner.starts_with(p);
         }
         if (placeholder) {
@@ -223,26 +225,49 @@ std::string canonical_channel(std::string_view raw_channel) {
   return "unknown";
 }
 
+namespace {
+
+// Common function words: +1 English, -1 Spanish. "no" counts as Spanish (as in "no llegó"); an
+// English "no" is outweighed by the words around it.
+int language_cue(std::string_view word) {
+  static const std::unordered_map<std::string_view, int> kCues = [] {
+    std::unordered_map<std::string_view, int> m;
+    for (std::string_view w :
+         {"the",     "my",    "is",   "and",   "to",     "where",   "order",   "please",
+          "thanks",  "thank", "you",  "i",     "it",     "of",      "for",     "was",
+          "have",    "has",   "not",  "this",  "that",   "with",    "hi",      "hello",
+          "can",     "would", "when", "what",  "how",    "are",     "did",     "received",
+          "package", "an",    "be",   "your",  "we",     "get",     "got",     "still",
+          "yet",     "any",   "i'm",  "don't", "didn't", "haven't", "arrived", "shipped"}) {
+      m.emplace(w, 1);
+    }
+    for (std::string_view w :
+         {"el",      "la",     "los",      "las",    "que",      "de",    "del",   "mi",
+          "mis",     "pedido", "por",      "para",   "no",       "es",    "está",  "esta",
+          "gracias", "hola",   "un",       "una",    "y",        "en",    "con",   "se",
+          "su",      "lo",     "al",       "como",   "pero",     "muy",   "favor", "cuando",
+          "dónde",   "donde",  "tengo",    "quiero", "necesito", "llegó", "llego", "todavía",
+          "aún",     "compra", "envío",    "hace",   "días",     "estoy", "sí",    "orden",
+          "buenos",  "buenas", "recibido", "recibí"}) {
+      m.emplace(w, -1);
+    }
+    return m;
+  }();
+  const auto it = kCues.find(word);
+  return it == kCues.end() ? 0 : it->second;
+}
+
+}  // namespace
+
 std::string guess_language(std::string_view text) {
   int en = 0;
   int es = 0;
   for_each_word(text, [&](std::string_view w) {
-    if (in_list(w, {"the", "my", "is", "and", "to", "where", "order", "please", "thanks", "thank",
-                    "you", "i", "it", "of", "for", "was", "have", "has", "not", "this", "that",
-                    "with", "hi", "hello", "can", "would", "when", "what", "how", "are", "did",
-                    "received", "package", "an", "be", "your", "we", "get", "got", "still", "yet",
-                    "any", "i'm", "don't", "didn't", "haven't", "arrived", "shipped"})) {
-      ++en;
-    } else if (in_list(w, {"el", "la", "los", "las", "que", "de", "del", "mi", "mis", "pedido",
-                           "por", "para", "no", "es", "está", "esta", "gracias", "hola", "un",
-                           "una", "y", "en", "con", "se", "su", "lo", "al", "como", "pero", "muy",
-                           "favor", "cuando", "dónde", "donde", "tengo", "quiero", "necesito",
-                           "llegó", "llego", "todavía", "aún", "compra", "envío", "hace", "días",
-                           "estoy", "sí", "orden", "buenos", "buenas", "recibido", "recibí"})) {
-      ++es;
-    }
+    const int cue = language_cue(w);
+    en += cue > 0 ? 1 : 0;
+    es += cue < 0 ? 1 : 0;
   });
-  // Spanish-only punctuation is a strong cue.
+  // Spanish-only letters and punctuation are cues too.
   for (std::string_view mark : {"¿", "¡", "ñ"}) {
     if (text.find(mark) != std::string_view::npos) ++es;
   }
@@ -253,11 +278,16 @@ std::string guess_language(std::string_view text) {
 }
 
 Features extract_features(std::string_view normalized_text, const FeatureContext& context) {
+  return extract_features(normalized_text, context,
+                          default_redactor().redact(normalized_text).counts);
+}
+
+Features extract_features(std::string_view normalized_text, const FeatureContext& context,
+                          const RedactionCounts& counts) {
   Features f;
   f.channel = canonical_channel(context.channel);
   f.language = guess_language(normalized_text);
   f.has_order_number = find_order_number(normalized_text);
-  const RedactionCounts counts = default_redactor().redact(normalized_text).counts;
   f.has_email = counts.emails > 0;
   f.has_phone = counts.phones > 0;
   f.has_tracking_number = counts.tracking_numbers > 0;

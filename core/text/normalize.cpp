@@ -15,7 +15,9 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 bool is_blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return is_space(c); });
@@ -45,10 +47,10 @@ enum class TagKind { kInline, kBreak, kCell, kBlockquote, kDropContent, kSpace }
 
 TagKind classify_tag(std::string_view lower_name) {
   static constexpr std::string_view kBlocks[] = {
-      "br",     "p",       "div",    "li",     "ul",      "ol",     "tr",   "table", "h1",
-      "h2",     "h3",      "h4",     "h5",     "h6",      "hr",     "pre",  "dd",    "dt",
-      "dl",     "section", "article", "header", "footer", "address", "center", "form", "nav",
-      "aside",  "main",    "figure", "tbody",  "thead"};
+      "br",     "p",    "div", "li",      "ul",      "ol",     "tr",     "table",
+      "h1",     "h2",   "h3",  "h4",      "h5",      "h6",     "hr",     "pre",
+      "dd",     "dt",   "dl",  "section", "article", "header", "footer", "address",
+      "center", "form", "nav", "aside",   "main",    "figure", "tbody",  "thead"};
   if (lower_name == "script" || lower_name == "style" || lower_name == "title") {
     return TagKind::kDropContent;
   }
@@ -106,6 +108,18 @@ std::string sanitize_utf8(std::string_view bytes) {
   bool in_invalid_run = false;
   std::size_t i = 0;
   while (i < bytes.size()) {
+    // Printable ASCII runs are copied in bulk.
+    std::size_t j = i;
+    while (j < bytes.size() && static_cast<unsigned char>(bytes[j]) >= 0x20 &&
+           static_cast<unsigned char>(bytes[j]) < 0x7F) {
+      ++j;
+    }
+    if (j > i) {
+      out.append(bytes.substr(i, j - i));
+      in_invalid_run = false;
+      i = j;
+      continue;
+    }
     const char c = bytes[i];
     const auto b = static_cast<unsigned char>(c);
     if (b < 0x80) {
@@ -179,7 +193,7 @@ std::string strip_html(std::string_view html) {
       continue;
     }
     std::string name;
-    for (std::size_t k = j; k < next_gt && name.size() < 16; ++k) {
+    for (std::size_t k = j; k < next_gt && name.size() < 12; ++k) {  // fits SSO
       const char c = html[k];
       if (!utf8::ascii_alnum(c)) break;
       name.push_back(utf8::ascii_lower(c));
@@ -359,24 +373,27 @@ namespace {
 
 // Devices that make a mid-line "Sent from my …" unambiguous (lower case).
 constexpr std::array<std::string_view, 14> kDevices = {
-    "iphone", "ipad",  "android", "samsung",        "galaxy", "mobile",   "phone",
+    "iphone", "ipad",  "android", "samsung",    "galaxy", "mobile", "phone",
     "pixel",  "móvil", "movil",   "smartphone", "huawei", "xiaomi", "blackberry"};
 
+// Sign-offs are capitalised as the clients write them, so the head is found with a plain (fast)
+// search; the tail is compared case-insensitively.
 struct SigPhrase {
-  std::string_view text;  // lower case
+  std::string_view head;  // exact case
+  std::string_view tail;  // lower case
   bool needs_device;      // mid-line use needs a device word next
 };
 
 constexpr std::array<SigPhrase, 9> kSigPhrases = {{
-    {"sent from my ", true},
-    {"sent from mail for windows", false},
-    {"sent from yahoo mail", false},
-    {"sent from outlook", false},
-    {"get outlook for ios", false},
-    {"get outlook for android", false},
-    {"enviado desde mi ", true},
-    {"enviado desde outlook", false},
-    {"obtener outlook para ", false},
+    {"Sent from my ", "", true},
+    {"Sent from ", "mail for windows", false},
+    {"Sent from ", "yahoo mail", false},
+    {"Sent from ", "outlook", false},
+    {"Get Outlook for ", "ios", false},
+    {"Get Outlook for ", "android", false},
+    {"Enviado desde mi ", "", true},
+    {"Enviado desde ", "outlook", false},
+    {"Obtener Outlook para ", "", false},
 }};
 
 bool line_start(std::string_view s, std::size_t p) {
@@ -387,15 +404,12 @@ bool line_start(std::string_view s, std::size_t p) {
 std::size_t find_sig_phrase(std::string_view s) {
   std::size_t best = npos;
   for (const SigPhrase& ph : kSigPhrases) {
-    for (std::size_t p = utf8::find_ci(s, ph.text); p != npos && p < best;
-         p = utf8::find_ci(s, ph.text, p + 1)) {
-      // Sign-offs are capitalised; "was sent from my phone" in a sentence is not one.
-      if (s[p] < 'A' || s[p] > 'Z' || !at_word_start(s, p) || is_blank(s.substr(0, p))) continue;
+    for (std::size_t p = s.find(ph.head); p != npos && p < best; p = s.find(ph.head, p + 1)) {
+      const std::string_view rest = s.substr(p + ph.head.size());
+      if (!utf8::starts_with_ci(rest, ph.tail)) continue;
+      if (!at_word_start(s, p) || is_blank(s.substr(0, p))) continue;
       bool ok = line_start(s, p) || !ph.needs_device;
-      if (!ok) {
-        const std::string_view rest = s.substr(p + ph.text.size());
-        for (std::string_view d : kDevices) ok = ok || utf8::starts_with_ci(rest, d);
-      }
+      for (std::string_view d : kDevices) ok = ok || utf8::starts_with_ci(rest, d);
       if (ok) best = std::min(best, p);
     }
   }
@@ -432,8 +446,7 @@ bool is_unicode_space(char32_t cp) {
 }
 
 bool is_zero_width(char32_t cp) {
-  return cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF ||
-         cp == 0xAD;
+  return cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF || cp == 0xAD;
 }
 
 }  // namespace
@@ -446,13 +459,20 @@ std::string collapse_whitespace(std::string_view text) {
   while (i < text.size()) {
     const char c = text[i];
     if (static_cast<unsigned char>(c) < 0x80) {
-      if (is_space(c) || c == '\v') {
-        pending = !out.empty();
-      } else {
+      if (!is_space(c) && c != '\v') {
+        // A run of ASCII non-space characters, copied in bulk.
+        std::size_t j = i + 1;
+        while (j < text.size() && static_cast<unsigned char>(text[j]) < 0x80 &&
+               !is_space(text[j]) && text[j] != '\v') {
+          ++j;
+        }
         if (pending) out.push_back(' ');
         pending = false;
-        out.push_back(c);
+        out.append(text.substr(i, j - i));
+        i = j;
+        continue;
       }
+      pending = !out.empty();
       ++i;
       continue;
     }

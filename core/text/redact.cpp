@@ -12,134 +12,96 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
+#include "core/text/redact_patterns.h"
 #include "core/text/utf8.h"
 
 namespace rpmw::core::text {
 namespace {
 
+using namespace redact_patterns;  // NOLINT(google-build-using-namespace): our own data
+
 constexpr std::size_t npos = std::string_view::npos;
 
-// ---- pattern text --------------------------------------------------------------------------
+// Word lists are kept as "a|b|c" strings: compact, and split once at construction.
+std::vector<std::string_view> split_bar(std::string_view list) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i <= list.size();) {
+    const std::size_t bar = std::min(list.find('|', i), list.size());
+    out.push_back(list.substr(i, bar - i));
+    i = bar + 1;
+  }
+  return out;
+}
 
-constexpr const char* kUrlEmail =
-    R"((\b(?i:https?://|www\.)[^\s<>"'`]+))"
-    R"(|([A-Za-z0-9._%+\-]+@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24}\b))";
+// Longest first, so "thanks again" is tried before "thanks" (as the regex prefers it).
+std::vector<std::string_view> keywords_longest_first() {
+  std::vector<std::string_view> k = split_bar(kNameKeywords);
+  std::stable_sort(k.begin(), k.end(),
+                   [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
+  return k;
+}
 
-// Group 1: the greeting / sign-off / introduction, 2: its punctuation, 3: the capitalised words.
-constexpr const char* kNames =
-    R"(\b((?i:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening)|hola)"
-    R"(|buen(?:os|as) (?:d[ií]as|tardes|noches)|estimad[oa]s?|querid[oa]s?)"
-    R"(|thanks(?: (?:so much|again|a lot))?|thank you(?: (?:so much|again|very much))?)"
-    R"(|many thanks|thx|best regards|kind regards|warm regards|warmest regards|best wishes)"
-    R"(|regards|all the best|best|yours sincerely|sincerely yours|sincerely|yours truly)"
-    R"(|respectfully|cheers|muchas gracias|gracias|saludos cordiales|saludos|un saludo)"
-    R"(|atentamente|cordialmente|my name is|this is|me llamo|mi nombre es|soy))\b)"
-    R"([ \t]*([,!:;\-–—]?)\s*(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sr|Sra|Srta)\.?[ \t]+)?)"
-    R"((\p{Lu}[\p{L}'’\-]*(?:[ \t]+\p{Lu}[\p{L}'’\-]*){0,2}))";
+std::string names_pattern() {
+  std::string p = "\\b(?i:";
+  bool first = true;
+  for (std::string_view k : keywords_longest_first()) {
+    if (!first) p += '|';
+    first = false;
+    p += re2::RE2::QuoteMeta(re2::StringPiece(k.data(), k.size()));
+  }
+  p += ")\\b[ \\t]*(?:";
+  first = true;
+  for (std::string_view c : kNamePunct) {
+    if (!first) p += '|';
+    first = false;
+    p += re2::RE2::QuoteMeta(re2::StringPiece(c.data(), c.size()));
+  }
+  p += ")?\\s*(?:(?:";
+  first = true;
+  for (std::string_view t : kTitles) {
+    if (!first) p += '|';
+    first = false;
+    p += t;
+  }
+  p += ")\\.?[ \\t]+)?{U}{N}*(?:[ \\t]+{U}{N}*){0,3}";
+  return expand(p);
+}
 
-// Words allowed between a keyword ("order", "tracking") and its number.
-constexpr const char* kFiller =
-    R"((?:[ \t]+(?:(?i:number|num|no|nr|id|code|n[úu]mero|is|was|es|de|del|env[ií]o)\b)"
-    R"(|n[º°])\.?){0,3}[ \t]*[:#]?[ \t]*#?[ \t]*)";
-
-constexpr const char* kStates =
-    R"((?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|P[AR])"
-    R"(|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY]))";
-
-constexpr const char* kCity = R"(\p{Lu}\p{Ll}+(?:[ \t]+\p{Lu}\p{Ll}+){0,2})";
-
-constexpr const char* kUsStreet =
-    R"(\b\d{1,6}[A-Za-z]?(?:[ \t]+(?:\p{Lu}[\p{L}'’.\-]*|\d{1,3}(?:st|nd|rd|th))){1,4}[ \t]+)"
-    R"((?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Terrace)"
-    R"(|Ter|Place|Pl|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Square|Sq|Trail|Trl|Alley)\b\.?)"
-    R"((?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW)\b)?)"
-    R"((?:,?[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|#)\.?[ \t]?#?[A-Za-z0-9\-]{1,6}\b)?)";
-
-constexpr const char* kEsStreet =
-    R"(\b(?i:calle|c/|avenida|avda\.?|av\.?|paseo|plaza|pza\.?|camino|carrera|ronda|traves[ií]a)"
-    R"(|carretera|glorieta|rambla)[ \t]+)"
-    R"((?:(?:de|del|la|las|los|el|y)[ \t]+|\p{Lu}[\p{L}'’.\-]*,?[ \t]+){1,5})"
-    R"((?:(?i:n[º°o]\.?|num\.?|n[úu]mero)[ \t]*)?\d{1,5}[A-Za-z]?\b)"
-    R"((?:,?[ \t]*\d{1,2}[º°ª](?:[ \t]?[A-Za-z]\b)?)?)";
-
-// Fixed-format phones: NANP with separators, Spanish 3-2-2-2 / 3-3-3.
-constexpr const char* kFixedPhoneRe =
-    R"((?:\b1[ .\-]?)?(?:\(\d{3}\)[ .\-]?|\b\d{3}[ .\-])\d{3}[ .\-]\d{4}\b)"
-    R"(|\b[6789]\d{2}(?:[ .]\d{2}){3}\b|\b[6789]\d{2}[ .]\d{3}[ .]\d{3}\b)";
-
-// National format with a trunk 0 ("020 7946 0958", "030 12345678"); digit count checked in code.
-constexpr const char* kNationalPhoneRe = R"(\b0\d{1,4}[ /\-]?\d{3,8}(?:[ \-]\d{2,4}){0,2}\b)";
-
-enum DigitGroup {
-  kProtect = 1,  // order numbers: kept verbatim
-  kTrackCtx,     // "tracking number: X"
-  kPostal,       // "zip code 62704"
-  kTrackFixed,   // UPS 1Z…, S10 "LZ123456789US", Amazon TBA…
-  kIntlPhone,    // +CC …
-  kAddress,      // streets, P.O. boxes, "City, ST 12345"
-  kFixedPhone,
-  kNationalPhone,
-  kDigitRun,     // 10–34 digits, or card-style groups: cards, USPS, FedEx, DHL, bare phones
-  kDigitGroups,
-};
-
-std::string digit_pattern() {
-  const std::string filler = kFiller;
+std::string combined_digit_pattern() {
   std::string p;
-  p += R"((\b(?i:order|pedido|orden|compra)s?)" + filler +
-       R"((?:\d{3}-\d{7}-\d{7}|\d{3,12})\b|#[ \t]?\d{3,12}\b))";
-  p += R"(|(\b(?i:tracking|track|seguimiento|rastreo))" + filler + R"([A-Za-z0-9]{8,34}\b))";
-  p += R"(|(\b(?i:zip(?:[ \t]*code)?|postal[ \t]*code|post[ \t]*code|c[óo]digo[ \t]+postal))"
-       R"((?:[ \t]+(?i:is|es))?[ \t]*[:#]?[ \t]*\d{5}(?:-\d{4})?\b))";
-  p += R"(|(\b(?:1[Zz][0-9A-Za-z]{16}|[A-Z]{2}\d{9}[A-Z]{2}|TBA\d{12})\b))";
-  p += R"(|(\+\d{1,3}(?:[ .\-]?\(\d{1,4}\)[ .\-]?\d{2,8}|[ .\-]?\d{2,12})(?:[ .\-]\d{2,8}){0,5}\b))";
-  const std::string city_zip = std::string(kCity) + ",?[ \\t]+" + kStates + R"([ \t]+\d{5}(?:-\d{4})?\b)";
-  p += "|(" + std::string(kUsStreet) + "(?:,?\\s+" + city_zip + ")?";
-  p += R"(|\b(?i:p\.?[ \t]?o\.?[ \t]*box)[ \t]+\d{1,8}\b)";
-  p += "|" + std::string(kEsStreet);
-  p += "|\\b" + std::string(kCity) + ",[ \\t]*" + kStates + R"([ \t]+\d{5}(?:-\d{4})?\b))";
-  p += "|(" + std::string(kFixedPhoneRe) + ")";
-  p += "|(" + std::string(kNationalPhoneRe) + ")";
-  p += R"(|(\b\d{4}(?:[ \-]\d{4}){2,4}(?:[ \-]\d{1,4})?\b|\b\d{4}[ \-]\d{6}[ \-]\d{4,5}\b)"
-       R"(|\b\d{10,34}\b))";
+  for (const char* k : kKindPatterns) {
+    if (!p.empty()) p += '|';
+    p += "(?:" + expand(k) + ")";
+  }
   return p;
 }
 
-// Capitalised words that follow greetings but are not names ("Hi Team", "Thanks Again").
-constexpr std::string_view kNotNames[] = {
-    "team",     "there",    "all",      "everyone", "everybody", "guys",     "folks",   "support",
-    "sir",      "madam",    "maam",     "customer", "customers", "service",  "services", "care",
-    "help",     "helpdesk", "friend",   "friends",  "again",     "so",       "for",     "in",
-    "on",       "at",       "you",      "yes",      "no",        "ok",       "okay",    "please",
-    "pls",      "and",      "or",       "but",      "the",       "my",       "our",     "your",
-    "we",       "im",       "it",       "its",      "this",      "that",     "is",      "hello",
-    "hi",       "hey",      "dear",     "thanks",   "thank",     "regards",  "best",    "advance",
-    "much",     "very",     "from",     "to",       "order",     "orders",   "pedido",  "equipo",
-    "soporte",  "todos",    "todas",    "hola",     "gracias",   "buenas",   "buenos",  "amigo",
-    "amigos",   "cliente",  "servicio", "admin",    "staff",     "agent",    "sales",   "billing",
-    "store",    "shop",     "where",    "what",     "when",      "why",      "how",     "can",
-    "could",    "would",    "will",     "just",     "not",       "still",    "about",   "urgent",
-};
-
 bool is_not_name(std::string_view word) {
+  static const std::unordered_set<std::string_view> kSet = [] {
+    const auto words = split_bar(kNotNames);
+    return std::unordered_set<std::string_view>(words.begin(), words.end());
+  }();
   if (word.size() < 2) return true;  // "I", initials
   std::string lower;
   for (std::size_t i = 0; i < word.size(); ++i) {
     if (word[i] == '\'' || word.substr(i).starts_with("’")) break;  // "There's", "Team’s"
     lower.push_back(utf8::ascii_lower(word[i]));
   }
-  for (std::string_view w : kNotNames) {
-    if (w == lower) return true;
-  }
-  return false;
+  return kSet.count(lower) > 0;
 }
 
 // ---- helpers --------------------------------------------------------------------------------
@@ -175,7 +137,9 @@ re2::RE2::Options options(std::int64_t max_mem) {
   return o;
 }
 
-bool is_sep(char c) { return c == ' ' || c == '.' || c == '-'; }
+bool is_sep(char c) {
+  return c == ' ' || c == '.' || c == '-';
+}
 
 int count_digits(std::string_view s) {
   int n = 0;
@@ -236,9 +200,47 @@ bool luhn_valid(std::string_view digits) {
 
 struct Redactor::Patterns {
   re2::RE2 url_email{kUrlEmail, options(8 << 20)};
-  re2::RE2 names{kNames, options(16 << 20)};
-  re2::RE2 digits{digit_pattern(), options(64 << 20)};
-  re2::RE2 phone_at{std::string(kFixedPhoneRe) + "|" + kNationalPhoneRe, options(8 << 20)};
+  re2::RE2 names{names_pattern(), options(8 << 20)};
+  std::vector<std::string_view> keywords = keywords_longest_first();
+  re2::RE2 digits{combined_digit_pattern(), options(32 << 20)};
+  std::array<std::unique_ptr<re2::RE2>, kKinds> kinds;  // each kind alone, to classify a span
+
+  Patterns() {
+    for (std::size_t k = 0; k < kinds.size(); ++k) {
+      kinds[k] = std::make_unique<re2::RE2>(expand(kKindPatterns[k]), options(8 << 20));
+    }
+  }
+
+  // Which kind the combined pattern matched at [b, e). Kinds before the chosen one cannot match
+  // at b at all (leftmost-first), so the first kind that matches exactly [b, e) is it. The first
+  // byte rules most kinds out; each test is a capture-free anchored DFA run.
+  Kind classify(const re2::StringPiece& text, std::size_t b, std::size_t e) const {
+    static constexpr Kind kAfterLetter[] = {kProtect, kTrackCtx, kPostal, kTrackFixed, kAddress};
+    static constexpr Kind kAfterDigit[] = {kTrackFixed, kAddress, kFixedPhone, kNationalPhone,
+                                           kDigitRun};
+    const char c = text[b];
+    if (c == '+') return kIntlPhone;
+    if (c == '#') return kProtect;
+    if (c == '(') return kFixedPhone;
+    for (Kind k : utf8::ascii_digit(c) ? std::span<const Kind>(kAfterDigit)
+                                       : std::span<const Kind>(kAfterLetter)) {
+      if (kinds[k]->Match(text, b, e, re2::RE2::ANCHOR_BOTH, nullptr, 0)) return k;
+    }
+    return kKinds;
+  }
+
+  bool phone_at(const re2::StringPiece& text, std::size_t b) const {
+    return kinds[kFixedPhone]->Match(text, b, text.size(), re2::RE2::ANCHOR_START, nullptr, 0) ||
+           kinds[kNationalPhone]->Match(text, b, text.size(), re2::RE2::ANCHOR_START, nullptr, 0);
+  }
+
+  struct NameSplit {
+    bool ok = false;
+    bool best = false;   // the keyword was "best"
+    bool punct = false;  // punctuation between keyword and name
+    std::size_t name_begin = 0;
+  };
+  NameSplit split_name(std::string_view in, std::size_t b, std::size_t e) const;
 
   std::string url_email_pass(std::string_view in, RedactionCounts& counts) const;
   std::string names_pass(std::string_view in, RedactionCounts& counts) const;
@@ -258,8 +260,8 @@ std::size_t trim_url_end(std::string_view in, std::size_t begin, std::size_t end
   while (end > begin + 1) {
     const char c = in[end - 1];
     const std::string_view span = in.substr(begin, end - begin);
-    const bool unbalanced = (c == ')' && span.find('(') == npos) ||
-                            (c == ']' && span.find('[') == npos) || c == '}';
+    const bool unbalanced =
+        (c == ')' && span.find('(') == npos) || (c == ']' && span.find('[') == npos) || c == '}';
     if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '*' ||
         unbalanced) {
       --end;
@@ -272,17 +274,18 @@ std::size_t trim_url_end(std::string_view in, std::size_t begin, std::size_t end
 
 }  // namespace
 
-std::string Redactor::Patterns::url_email_pass(std::string_view in,
-                                               RedactionCounts& counts) const {
+std::string Redactor::Patterns::url_email_pass(std::string_view in, RedactionCounts& counts) const {
   Rewriter rw(in);
-  std::array<Piece, 3> g;
+  Piece m;
   std::size_t pos = 0;
-  while (pos < in.size() &&
-         url_email.Match(Piece(in.data(), in.size()), pos, in.size(), re2::RE2::UNANCHORED,
-                         g.data(), static_cast<int>(g.size()))) {
-    const std::size_t b = offset(in, g[0]);
-    std::size_t e = b + g[0].size();
-    if (g[1].data() != nullptr) {
+  while (pos < in.size() && url_email.Match(Piece(in.data(), in.size()), pos, in.size(),
+                                            re2::RE2::UNANCHORED, &m, 1)) {
+    const std::size_t b = offset(in, m);
+    std::size_t e = b + m.size();
+    // The URL alternative comes first, so a span with a URL prefix is a URL.
+    const std::string_view span = in.substr(b, e - b);
+    if (utf8::starts_with_ci(span, "http://") || utf8::starts_with_ci(span, "https://") ||
+        utf8::starts_with_ci(span, "www.")) {
       e = trim_url_end(in, b, e);
       rw.replace(b, e, kUrlToken);
       ++counts.urls;
@@ -295,19 +298,76 @@ std::string Redactor::Patterns::url_email_pass(std::string_view in,
   return rw.changed() ? rw.finish() : std::string();
 }
 
+namespace {
+
+bool is_blank_char(char c) {
+  return c == ' ' || c == '\t';
+}
+
+// The name part must start with a capital (the pattern checked the rest: 1–4 words).
+bool plausible_name(std::string_view s) {
+  if (s.empty()) return false;
+  const auto first = static_cast<unsigned char>(s[0]);
+  return (first >= 'A' && first <= 'Z') || first >= 0x80;
+}
+
+}  // namespace
+
+// Splits a names match [b, e) into keyword, punctuation and name, trying the keywords in the
+// pattern's order of preference.
+Redactor::Patterns::NameSplit Redactor::Patterns::split_name(std::string_view in, std::size_t b,
+                                                             std::size_t e) const {
+  const std::string_view span = in.substr(b, e - b);
+  for (std::string_view kw : keywords) {
+    if (!utf8::starts_with_fold(span, kw)) continue;
+    std::size_t i = kw.size();
+    if (i < span.size() && utf8::ascii_alnum(span[i])) continue;  // \b after the keyword
+    while (i < span.size() && is_blank_char(span[i])) ++i;
+    bool punct = false;
+    for (std::string_view c : kNamePunct) {
+      if (span.substr(i).starts_with(c)) {
+        i += c.size();
+        punct = true;
+        break;
+      }
+    }
+    while (i < span.size() && (is_blank_char(span[i]) || span[i] == '\n' || span[i] == '\r' ||
+                               span[i] == '\f' || span[i] == '\v')) {
+      ++i;
+    }
+    // An optional title, which the pattern prefers to consume ("Dear Mr. Smith" → "Smith").
+    for (std::string_view t : kTitles) {
+      if (!span.substr(i).starts_with(t)) continue;
+      std::size_t j = i + t.size();
+      if (j < span.size() && span[j] == '.') ++j;
+      if (j >= span.size() || !is_blank_char(span[j])) continue;
+      while (j < span.size() && is_blank_char(span[j])) ++j;
+      if (plausible_name(span.substr(j))) i = j;
+      break;
+    }
+    if (!plausible_name(span.substr(i))) continue;
+    return {true, kw == "best", punct, b + i};
+  }
+  return {};
+}
+
 std::string Redactor::Patterns::names_pass(std::string_view in, RedactionCounts& counts) const {
   Rewriter rw(in);
-  std::array<Piece, 4> g;
+  Piece m;
   std::size_t pos = 0;
-  while (pos < in.size() && names.Match(Piece(in.data(), in.size()), pos, in.size(),
-                                        re2::RE2::UNANCHORED, g.data(), 4)) {
-    const std::size_t kw_end = offset(in, g[1]) + g[1].size();
-    const std::size_t name_b = offset(in, g[3]);
-    const std::string_view name(g[3].data(), g[3].size());
+  while (pos < in.size() &&
+         names.Match(Piece(in.data(), in.size()), pos, in.size(), re2::RE2::UNANCHORED, &m, 1)) {
+    const std::size_t b = offset(in, m);
+    const std::size_t e = b + m.size();
+    const NameSplit split = split_name(in, b, e);
+    if (!split.ok) {
+      pos = b + 1;  // a case folding the splitter does not know: skip, never loop
+      continue;
+    }
+    const std::size_t name_b = split.name_begin;
+    const std::string_view name = in.substr(name_b, e - name_b);
     // "Best Buy" is a shop; "Best, Sam" and "Best\nSam" are sign-offs.
-    const bool best = g[1].size() == 4 && utf8::starts_with_ci(std::string_view(g[1].data(), 4),
-                                                                "best");
-    if (best && g[2].empty() && in.substr(kw_end, name_b - kw_end).find('\n') == npos) {
+    if (split.best && !split.punct && in.substr(b, name_b - b).find('\n') == npos) {
       pos = name_b;
       continue;
     }
@@ -316,11 +376,11 @@ std::string Redactor::Patterns::names_pass(std::string_view in, RedactionCounts&
     std::size_t i = 0;
     while (i < name.size()) {
       std::size_t j = i;
-      while (j < name.size() && name[j] != ' ' && name[j] != '\t') ++j;
+      while (j < name.size() && !is_blank_char(name[j])) ++j;
       if (is_not_name(name.substr(i, j - i))) break;
       kept_end = j;
       i = j;
-      while (i < name.size() && (name[i] == ' ' || name[i] == '\t')) ++i;
+      while (i < name.size() && is_blank_char(name[i])) ++i;
     }
     if (kept_end == 0) {
       pos = name_b;  // "Hi Team": the next keyword may start inside
@@ -335,24 +395,21 @@ std::string Redactor::Patterns::names_pass(std::string_view in, RedactionCounts&
 
 std::string Redactor::Patterns::digits_pass(std::string_view in, RedactionCounts& counts) const {
   Rewriter rw(in);
-  std::array<Piece, kDigitGroups> g;
+  Piece m;
   const Piece text(in.data(), in.size());
   bool have_cues = false;
   Cues cues;
   std::size_t pos = 0;
-  while (pos < in.size() && digits.Match(text, pos, in.size(), re2::RE2::UNANCHORED, g.data(),
-                                         kDigitGroups)) {
-    const std::size_t b = offset(in, g[0]);
-    const std::size_t e = b + g[0].size();
+  while (pos < in.size() && digits.Match(text, pos, in.size(), re2::RE2::UNANCHORED, &m, 1)) {
+    const std::size_t b = offset(in, m);
+    const std::size_t e = b + m.size();
     const std::string_view span = in.substr(b, e - b);
-    int group = 1;
-    while (group < kDigitGroups && g[group].data() == nullptr) ++group;
     pos = e;
-    switch (group) {
+    switch (classify(text, b, e)) {
       case kProtect: {
         // "order 555-123-4567" is a phone that happens to follow the word "order".
         const std::size_t d = b + span.find_first_of("0123456789");
-        if (phone_at.Match(text, d, in.size(), re2::RE2::ANCHOR_START, nullptr, 0)) pos = d;
+        if (phone_at(text, d)) pos = d;
         break;
       }
       case kTrackCtx: {
@@ -450,11 +507,11 @@ std::string Redactor::Patterns::digits_pass(std::string_view in, RedactionCounts
 
 Redactor::Redactor() : patterns_(std::make_unique<Patterns>()) {
   // The patterns are constants: failing to compile is a programming error caught by any test.
-  for (const re2::RE2* re : {&patterns_->url_email, &patterns_->names, &patterns_->digits,
-                             &patterns_->phone_at}) {
+  std::vector<const re2::RE2*> all = {&patterns_->url_email, &patterns_->names, &patterns_->digits};
+  for (const auto& k : patterns_->kinds) all.push_back(k.get());
+  for (const re2::RE2* re : all) {
     if (!re->ok()) {
-      std::fprintf(stderr, "rpmw: redaction pattern does not compile: %s\n",
-                   re->error().c_str());
+      std::fprintf(stderr, "rpmw: redaction pattern does not compile: %s\n", re->error().c_str());
       std::abort();
     }
   }

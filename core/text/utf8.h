@@ -16,7 +16,9 @@ struct Decoded {
   bool valid = false;
 };
 
-inline bool is_cont(unsigned char b) { return (b & 0xC0) == 0x80; }
+inline bool is_cont(unsigned char b) {
+  return (b & 0xC0) == 0x80;
+}
 
 // Decodes the code point starting at `i` (i < s.size()).
 inline Decoded decode(std::string_view s, std::size_t i) {
@@ -36,10 +38,11 @@ inline Decoded decode(std::string_view s, std::size_t i) {
   }
   if (b0 >= 0xF0 && b0 <= 0xF4) {
     if (left < 4 || !is_cont(at(1)) || !is_cont(at(2)) || !is_cont(at(3))) return {};
-    if (b0 == 0xF0 && at(1) < 0x90) return {};  // overlong
+    if (b0 == 0xF0 && at(1) < 0x90) return {};   // overlong
     if (b0 == 0xF4 && at(1) >= 0x90) return {};  // above U+10FFFF
-    return {char32_t((b0 & 0x07) << 18 | (at(1) & 0x3F) << 12 | (at(2) & 0x3F) << 6 | (at(3) & 0x3F)),
-            4, true};
+    return {
+        char32_t((b0 & 0x07) << 18 | (at(1) & 0x3F) << 12 | (at(2) & 0x3F) << 6 | (at(3) & 0x3F)),
+        4, true};
   }
   return {};
 }
@@ -74,17 +77,26 @@ inline bool is_word_cp(char32_t cp) {
   if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
   if (cp >= 0xFE00 && cp <= 0xFE0F) return false;  // variation selectors
   if (cp >= 0xFFF0 && cp <= 0xFFFF) return false;  // specials (incl. U+FFFD)
-  if (cp >= 0x1F000) return false;                  // emoji and pictographs
+  if (cp >= 0x1F000) return false;                 // emoji and pictographs
   return true;
 }
 
-inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+inline char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
-inline bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
-inline bool ascii_alnum(char c) { return ascii_alpha(c) || ascii_digit(c); }
+inline bool ascii_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline bool ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+inline bool ascii_alnum(char c) {
+  return ascii_alpha(c) || ascii_digit(c);
+}
 
-// Case-insensitive (ASCII) search; `needle` must be lower case. Linear for the short needles we use.
+// Case-insensitive (ASCII) search; `needle` must be lower case. Linear for the short needles we
+// use.
 inline std::size_t find_ci(std::string_view hay, std::string_view needle, std::size_t from = 0) {
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
   if (hay.size() < needle.size()) return std::string_view::npos;
@@ -102,6 +114,27 @@ inline bool starts_with_ci(std::string_view s, std::string_view lower_prefix) {
   if (s.size() < lower_prefix.size()) return false;
   for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
     if (ascii_lower(s[i]) != lower_prefix[i]) return false;
+  }
+  return true;
+}
+
+// Lower case for ASCII and the Latin-1 capitals (À..Þ except ×): enough for en/es keywords.
+inline char32_t fold_latin(char32_t cp) {
+  if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) return cp + 0x20;
+  return cp;
+}
+
+// Whether `s` starts with `lower` (already folded) under fold_latin. Folding keeps byte lengths,
+// so on success the prefix is lower.size() bytes long.
+inline bool starts_with_fold(std::string_view s, std::string_view lower) {
+  if (s.size() < lower.size()) return false;
+  std::size_t i = 0;
+  while (i < lower.size()) {
+    const Decoded a = decode(s, i);
+    const Decoded b = decode(lower, i);
+    if (a.len != b.len || a.valid != b.valid) return false;
+    if (a.valid ? fold_latin(a.cp) != b.cp : s[i] != lower[i]) return false;
+    i += a.len;
   }
   return true;
 }
