@@ -117,10 +117,9 @@ core::Result<core::Order> order_from_json(const json::value& value) {
         for (const json::value& t : *tracking) {
           if (!t.is_object()) continue;
           const json::object& to = t.as_object();
-          fulfillment.tracking.push_back(core::Tracking{str(to, "trackingNumber"),
-                                                        str(to, "trackingCompany"),
-                                                        str(to, "trackingUrl"),
-                                                        str(to, "shippingDate")});
+          fulfillment.tracking.push_back(
+              core::Tracking{str(to, "trackingNumber"), str(to, "trackingCompany"),
+                             str(to, "trackingUrl"), str(to, "shippingDate")});
         }
       }
       order.fulfillments.push_back(std::move(fulfillment));

@@ -143,9 +143,9 @@ int run_eval(const ConfigResult& loaded, const EvalOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     const core::pipeline::EngineResult result =
         kit->engine().run(core::pipeline::EngineInput{e.ticket, *latest, flags, {}, clock.now()});
-    const double micros = std::chrono::duration<double, std::micro>(
-                              std::chrono::steady_clock::now() - started)
-                              .count();
+    const double micros =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
+            .count();
     core::eval::Prediction p;
     p.primary_intent = result.decision.primary_intent;
     p.secondary_intents = result.decision.secondary_intents;
@@ -165,8 +165,8 @@ int run_eval(const ConfigResult& loaded, const EvalOptions& options) {
   for (const auto& intent : kit->policies().intents) {
     if (intent.tier == core::policy::TierPolicy::tier0) tier0.insert(intent.id);
   }
-  const core::eval::Report report =
-      core::eval::compute_report(examples, predictions, tier0, core::eval::GateSettings{}, baseline);
+  const core::eval::Report report = core::eval::compute_report(
+      examples, predictions, tier0, core::eval::GateSettings{}, baseline);
   const std::string title = "rpmw eval — " + options.golden + " (policy " +
                             kit->policies().version + ", rules " + kit->policies().rules_version +
                             ")";

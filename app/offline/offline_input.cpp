@@ -39,15 +39,16 @@ core::Result<OfflineEvent> parse_offline_event(std::string_view line, int line_n
 
   if (auto it = o.find("ticket"); it != o.end() && !it->value().is_null()) {
     auto ticket = adapters::richpanel::ticket_from_json(it->value());
-    if (!ticket) return core::fail(core::ErrorKind::invalid_input, "bad_ticket:" + ticket.error().code);
+    if (!ticket)
+      return core::fail(core::ErrorKind::invalid_input, "bad_ticket:" + ticket.error().code);
     event.ticket = std::move(*ticket);
   } else {
     std::string text = str(o, "text");
     if (text.empty()) text = event.webhook.customer_message;
     std::string channel = str(o, "channel");
     if (channel.empty()) channel = event.webhook.channel;
-    std::string ticket_id = event.webhook.ticket_id.empty() ? "offline-" + event.id
-                                                            : event.webhook.ticket_id;
+    std::string ticket_id =
+        event.webhook.ticket_id.empty() ? "offline-" + event.id : event.webhook.ticket_id;
     if (text.empty() && event.webhook.ticket_id.empty() && o.find("text") == o.end()) {
       return core::fail(core::ErrorKind::invalid_input, "missing_ticket");
     }
@@ -58,7 +59,8 @@ core::Result<OfflineEvent> parse_offline_event(std::string_view line, int line_n
   if (event.webhook.ticket_id.empty()) event.webhook.ticket_id = event.ticket.id;
   if (auto it = o.find("order"); it != o.end() && !it->value().is_null()) {
     auto order = adapters::richpanel::order_from_json(it->value());
-    if (!order) return core::fail(core::ErrorKind::invalid_input, "bad_order:" + order.error().code);
+    if (!order)
+      return core::fail(core::ErrorKind::invalid_input, "bad_order:" + order.error().code);
     event.order = std::move(*order);
   }
   return event;

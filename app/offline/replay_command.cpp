@@ -61,7 +61,8 @@ void print_summary(const std::vector<json::object>& records) {
 int run_replay(const ConfigResult& loaded, const ReplayOptions& options) {
   if (!loaded.ok()) return 2;
   std::vector<std::pair<std::string, int>> lines;
-  if (!for_each_line(options.input, [&](const std::string& l, int n) { lines.emplace_back(l, n); })) {
+  if (!for_each_line(options.input,
+                     [&](const std::string& l, int n) { lines.emplace_back(l, n); })) {
     std::cerr << "rpmw replay: cannot read " << options.input << "\n";
     return 2;
   }
@@ -69,8 +70,8 @@ int run_replay(const ConfigResult& loaded, const ReplayOptions& options) {
   for (const auto& [line, number] : lines) {
     auto event = parse_offline_event(line, number);
     if (!event) {
-      std::cerr << "rpmw replay: " << options.input << ":" << number << ": "
-                << event.error().code << "\n";
+      std::cerr << "rpmw replay: " << options.input << ":" << number << ": " << event.error().code
+                << "\n";
       return 2;
     }
     events.push_back(std::move(*event));
@@ -102,8 +103,8 @@ int run_replay(const ConfigResult& loaded, const ReplayOptions& options) {
   defaults.initial = initial;
   core::flags::FlagService flags(flag_store, clock, log, defaults, std::chrono::seconds(30));
   fakes::FakeHelpdesk helpdesk;
-  core::pipeline::Pipeline pipeline(core::pipeline::PipelineDeps{
-      state, flags, clock, log, metrics, kit->engine(), &helpdesk});
+  core::pipeline::Pipeline pipeline(
+      core::pipeline::PipelineDeps{state, flags, clock, log, metrics, kit->engine(), &helpdesk});
 
   std::ofstream out_file;
   std::ostream* out = nullptr;

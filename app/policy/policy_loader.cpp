@@ -143,10 +143,11 @@ void load_policy(Reader& r, const YAML::Node& root, policy::PolicySet& set) {
     team.name = r.str(t, "name", "team");
     team.route_tag = r.str(t, "route_tag", "team " + team.name);
     team.available = r.boolean(t, "available", "team " + team.name, true);
-    // mw-needs-<team> follows the route tag: route-chargebacks-disputes → mw-needs-chargebacks-disputes.
-    team.needs_tag = "mw-needs-" + (team.route_tag.rfind("route-", 0) == 0
-                                        ? team.route_tag.substr(6)
-                                        : slug_of(team.name));
+    // mw-needs-<team> follows the route tag: route-chargebacks-disputes →
+    // mw-needs-chargebacks-disputes.
+    team.needs_tag =
+        "mw-needs-" +
+        (team.route_tag.rfind("route-", 0) == 0 ? team.route_tag.substr(6) : slug_of(team.name));
     set.teams.push_back(std::move(team));
   }
   for (const YAML::Node& i : root["intents"]) {
@@ -173,7 +174,8 @@ void load_policy(Reader& r, const YAML::Node& root, policy::PolicySet& set) {
     intent.root_cause = r.boolean(i, "root_cause", where, false);
     intent.specialist = r.boolean(i, "specialist", where, false);
     intent.general = r.boolean(i, "general", where, false);
-    if (i["reply_threshold"]) intent.reply_threshold = r.number<double>(i, "reply_threshold", where, 0.6);
+    if (i["reply_threshold"])
+      intent.reply_threshold = r.number<double>(i, "reply_threshold", where, 0.6);
     set.intents.push_back(std::move(intent));
   }
   if (const YAML::Node t = root["thresholds"]) {
@@ -185,7 +187,8 @@ void load_policy(Reader& r, const YAML::Node& root, policy::PolicySet& set) {
     th.tier2_routing = r.number(t, "tier2_routing", "thresholds", th.tier2_routing);
     th.tier2_verifier = r.number(t, "tier2_verifier", "thresholds", th.tier2_verifier);
     th.penalty = r.number(t, "penalty", "thresholds", th.penalty);
-    th.short_message_words = r.number(t, "short_message_words", "thresholds", th.short_message_words);
+    th.short_message_words =
+        r.number(t, "short_message_words", "thresholds", th.short_message_words);
     th.multi_intent = r.number(t, "multi_intent", "thresholds", th.multi_intent);
   }
   if (const YAML::Node c = root["cooldown"]) {

@@ -1,6 +1,7 @@
 #pragma once
-// Loads policies/ (policy.yaml, tier0_lexicon.yaml, rules.yaml, prompts/) and templates/catalog.yaml
-// from a directory, or from the copies embedded at build time, into one validated PolicySet.
+// Loads policies/ (policy.yaml, tier0_lexicon.yaml, rules.yaml, prompts/) and
+// templates/catalog.yaml from a directory, or from the copies embedded at build time, into one
+// validated PolicySet.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -30,13 +30,13 @@ std::unique_ptr<EngineKit> EngineKit::create(const PolicySources& sources,
     return nullptr;
   }
   kit->rules_ = std::move(*rules);
-  kit->redactor_ = std::make_unique<core::text::Redactor>();
   kit->verifier_ = std::make_unique<core::decision::RulesVerifier>(kit->policies_);
   core::Classifier* llm = options.llm;
   core::Verifier* llm_verifier = options.llm_verifier;
   const LlmOptions& lo = options.llm_options;
   if (llm == nullptr && !lo.base_url.empty()) {
-    if (lo.model.empty()) errors.push_back("llm: RPMW_LLM_MODEL is required with RPMW_LLM_BASE_URL");
+    if (lo.model.empty())
+      errors.push_back("llm: RPMW_LLM_MODEL is required with RPMW_LLM_BASE_URL");
     if (lo.verifier != "rules" && lo.verifier != "llm") {
       errors.push_back("llm: RPMW_LLM_VERIFIER must be rules or llm");
     }
@@ -61,9 +61,9 @@ std::unique_ptr<EngineKit> EngineKit::create(const PolicySources& sources,
       llm_verifier = kit->llm_verifier_.get();
     }
   }
-  kit->engine_ = std::make_unique<core::pipeline::DecisionEngine>(core::pipeline::EngineDeps{
-      kit->policies_, *kit->tier0_, *kit->redactor_, *kit->rules_, *kit->verifier_, llm,
-      llm_verifier, options.orders});
+  kit->engine_ = std::make_unique<core::pipeline::DecisionEngine>(
+      core::pipeline::EngineDeps{kit->policies_, *kit->tier0_, core::text::default_redactor(),
+                                 *kit->rules_, *kit->verifier_, llm, llm_verifier, options.orders});
   return kit;
 }
 

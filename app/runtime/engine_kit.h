@@ -52,7 +52,6 @@ class EngineKit {
   EngineKit() = default;
   core::policy::PolicySet policies_;
   std::unique_ptr<core::policy::Tier0Screen> tier0_;
-  std::unique_ptr<core::text::Redactor> redactor_;
   std::unique_ptr<core::decision::RulesClassifier> rules_;
   std::unique_ptr<core::decision::RulesVerifier> verifier_;
   std::unique_ptr<core::Classifier> llm_;

@@ -20,7 +20,7 @@ std::string ensure_data_dir(const std::string& path) {
 LocalRuntime::LocalRuntime(Config config) : config_(std::move(config)) {}
 
 core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& config,
-                                                            std::vector<std::string>* problems) {
+                                                               std::vector<std::string>* problems) {
   std::unique_ptr<LocalRuntime> rt(new LocalRuntime(config));
   core::LogLevel level = core::LogLevel::info;
   core::parse_log_level(config.log_level, level);
@@ -53,9 +53,9 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
       std::make_unique<core::flags::FlagService>(*rt->flag_store_, rt->clock_, *rt->log_, defaults,
                                                  std::chrono::seconds(config.flag_cache_ttl_s));
   std::vector<std::string> errors;
-  rt->engine_ = EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
-                                  EngineOptions{nullptr, nullptr, nullptr, llm_options_of(config)},
-                                  errors);
+  rt->engine_ =
+      EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
+                        EngineOptions{nullptr, nullptr, nullptr, llm_options_of(config)}, errors);
   if (!rt->engine_) {
     if (problems != nullptr) *problems = std::move(errors);
     return core::fail(core::ErrorKind::invalid_input, "policies_invalid");

@@ -20,8 +20,8 @@ namespace rpmw::app {
 class LocalRuntime {
  public:
   // `problems` receives readable lines when the policy files are invalid ("policies_invalid").
-  static core::Result<std::unique_ptr<LocalRuntime>> open(const Config& config,
-                                                          std::vector<std::string>* problems = nullptr);
+  static core::Result<std::unique_ptr<LocalRuntime>> open(
+      const Config& config, std::vector<std::string>* problems = nullptr);
 
   const Config& config() const { return config_; }
   SystemClock& clock() { return clock_; }

@@ -24,11 +24,14 @@ void add_question(std::vector<std::string>& questions, const char* question) {
 std::vector<std::string> clarifying_questions(const std::string& intent, bool has_order_number) {
   std::vector<std::string> questions;
   static const std::vector<std::string> kNeedsOrder = {
-      "order_status_tracking", "shipping_delay_not_shipped", "cancel_order",
-      "address_change_order_edit", "delivered_not_received", "missing_items_in_shipment",
-      "wrong_item_received", "damaged_item", "return_request", "exchange_request",
-      "refund_request", "billing_issue"};
-  if (!has_order_number && contains(kNeedsOrder, intent)) add_question(questions, "ASK_ORDER_NUMBER");
+      "order_status_tracking",  "shipping_delay_not_shipped",
+      "cancel_order",           "address_change_order_edit",
+      "delivered_not_received", "missing_items_in_shipment",
+      "wrong_item_received",    "damaged_item",
+      "return_request",         "exchange_request",
+      "refund_request",         "billing_issue"};
+  if (!has_order_number && contains(kNeedsOrder, intent))
+    add_question(questions, "ASK_ORDER_NUMBER");
   if (intent == "damaged_item" || intent == "wrong_item_received" ||
       intent == "missing_items_in_shipment") {
     add_question(questions, "ASK_PHOTO_OR_VIDEO");
@@ -80,7 +83,8 @@ namespace {
 std::string without_placeholders(const std::string& text) {
   if (text.find('<') == std::string::npos) return text;
   std::string out = text;
-  for (std::size_t open = out.find('<'); open != std::string::npos; open = out.find('<', open + 1)) {
+  for (std::size_t open = out.find('<'); open != std::string::npos;
+       open = out.find('<', open + 1)) {
     std::size_t close = open + 1;
     while (close < out.size() && ((out[close] >= 'A' && out[close] <= 'Z') || out[close] == '_')) {
       ++close;

@@ -25,9 +25,12 @@ inline constexpr std::array<std::string_view, 6> kClarifyingQuestions = {
     "ASK_PHOTO_OR_VIDEO", "ASK_PRODUCT_MODEL",  "ASK_TROUBLESHOOTING_DETAILS"};
 inline constexpr std::array<std::string_view, 3> kDowngradeTiers = {
     "TIER_1_SAFE_ASSIST", "ROUTE_ONLY", "TIER_0_ESCALATION"};
-inline constexpr std::array<std::string_view, 6> kVerifierReasons = {
-    "OK",           "NOT_ORDER_STATUS", "CONFLICTING_INTENT", "DETERMINISTIC_MATCH_FALSE",
-    "TOO_AMBIGUOUS", "ESCALATION_PRESENT"};
+inline constexpr std::array<std::string_view, 6> kVerifierReasons = {"OK",
+                                                                     "NOT_ORDER_STATUS",
+                                                                     "CONFLICTING_INTENT",
+                                                                     "DETERMINISTIC_MATCH_FALSE",
+                                                                     "TOO_AMBIGUOUS",
+                                                                     "ESCALATION_PRESENT"};
 
 inline constexpr std::size_t kMaxSecondaryIntents = 2;
 inline constexpr std::size_t kMaxRoutingTags = 12;

@@ -16,8 +16,8 @@ struct GoldenExample {
   std::string primary_intent;
   std::vector<std::string> secondary_intents;
   std::string destination_team;
-  int automation_tier_max = 1;              // 0, 1 or 2 (3 is never allowed)
-  std::optional<std::string> template_id;   // expected template, or null
+  int automation_tier_max = 1;                           // 0, 1 or 2 (3 is never allowed)
+  std::optional<std::string> template_id;                // expected template, or null
   std::string deterministic_match_possible = "UNKNOWN";  // YES | NO | UNKNOWN
 };
 

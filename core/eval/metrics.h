@@ -62,10 +62,10 @@ struct GateSettings {
 };
 
 struct Tier2Breakdown {
-  int eligible = 0;          // golden: automation_tier_max == 2 and match possible YES
-  int predicted_tier2 = 0;   // engine said TIER_2_VERIFIED
-  int correct_tier2 = 0;     // both
-  int denied_eligible = 0;   // eligible but engine did not pick Tier 2 (safe, but a miss)
+  int eligible = 0;         // golden: automation_tier_max == 2 and match possible YES
+  int predicted_tier2 = 0;  // engine said TIER_2_VERIFIED
+  int correct_tier2 = 0;    // both
+  int denied_eligible = 0;  // eligible but engine did not pick Tier 2 (safe, but a miss)
 };
 
 struct Report {
@@ -85,7 +85,7 @@ struct Report {
   Tier2Breakdown tier2;
   int schema_invalid = 0;
   std::vector<CalibrationBin> calibration;  // 10 equal-width bins over [0, 1]
-  double ece = 0;                            // expected calibration error
+  double ece = 0;                           // expected calibration error
   double latency_p50_us = 0;
   double latency_p99_us = 0;
   std::vector<Gate> gates;

@@ -15,11 +15,13 @@ EngineResult DecisionEngine::run(const EngineInput& input) const {
   const std::string raw = comment_text(input.latest, is_html);
   const text::NormalizedText normalized = text::normalize(raw, is_html);
   result.truncated = normalized.truncated;
-  result.features = text::extract_features(
-      normalized.text,
-      text::FeatureContext{input.ticket.channel, input.latest.attachment_count, input.ticket.tags});
+  // One redaction pass serves both the features (has_email, …) and the classifier input.
   text::Redacted redacted = deps_.redactor.redact(normalized.text);
   result.redactions = redacted.counts;
+  result.features = text::extract_features(
+      normalized.text,
+      text::FeatureContext{input.ticket.channel, input.latest.attachment_count, input.ticket.tags},
+      redacted.counts);
   result.language = result.features.language;
 
   policy::DecisionContext context;

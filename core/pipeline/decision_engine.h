@@ -22,7 +22,7 @@ struct EngineDeps {
   const policy::PolicySet& policies;
   const policy::Tier0Screen& tier0;
   const text::Redactor& redactor;
-  Classifier& rules;                 // always there: default and fallback
+  Classifier& rules;  // always there: default and fallback
   Verifier& rules_verifier;
   Classifier* llm = nullptr;         // used while the llm.enabled flag is on
   Verifier* llm_verifier = nullptr;  // used with the LLM classifier when configured

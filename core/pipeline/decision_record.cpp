@@ -19,9 +19,8 @@ void put_ids(json::object& record, const RecordIds& ids) {
 }
 
 json::object versions_json(const RecordVersions& v, const std::string& prompt) {
-  return json::object{{"policy", v.policy},       {"lexicon", v.lexicon},
-                      {"rules", v.rules},         {"templates", v.templates},
-                      {"schema", v.schema},       {"prompt", prompt}};
+  return json::object{{"policy", v.policy},       {"lexicon", v.lexicon}, {"rules", v.rules},
+                      {"templates", v.templates}, {"schema", v.schema},   {"prompt", prompt}};
 }
 
 }  // namespace

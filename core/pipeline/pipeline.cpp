@@ -47,11 +47,11 @@ std::string joined(const std::vector<std::string>& values) {
 // Reasons that mean "a reply was possible but something switched it off".
 bool is_block_reason(const std::string& code) {
   static const char* const kBlocks[] = {
-      policy::reason::kSafeMode,         policy::reason::kAutomationDisabled,
-      policy::reason::kTemplateDisabled, policy::reason::kChannel,
-      policy::reason::kCooldown,         policy::reason::kFollowUp,
-      policy::reason::kTicketClosed,     policy::reason::kFallback,
-      policy::reason::kSchemaInvalid,    policy::reason::kVendorError,
+      policy::reason::kSafeMode,           policy::reason::kAutomationDisabled,
+      policy::reason::kTemplateDisabled,   policy::reason::kChannel,
+      policy::reason::kCooldown,           policy::reason::kFollowUp,
+      policy::reason::kTicketClosed,       policy::reason::kFallback,
+      policy::reason::kSchemaInvalid,      policy::reason::kVendorError,
       policy::reason::kTier2VerifierFailed};
   for (const char* block : kBlocks) {
     if (code == block) return true;
@@ -127,8 +127,7 @@ Result<PipelineOutcome> Pipeline::process(const QueuedEvent& event) {
   const EngineResult result =
       deps_.engine.run(EngineInput{ticket, *latest, flags, *conversation, deps_.clock.now()});
   const double latency_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-          .count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   json::object record = decision_record(ids, result, versions_, flags.shadow_mode, latency_ms);
   DecisionRecord decision{webhook.ticket_id,  outcome.event_key, event.event_id,
                           envelope->trace_id, deps_.clock.now(), json::serialize(record)};

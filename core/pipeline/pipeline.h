@@ -7,14 +7,14 @@
 
 #include "core/common/error.h"
 #include "core/flags/flag_service.h"
+#include "core/pipeline/decision_engine.h"
+#include "core/pipeline/decision_record.h"
 #include "core/ports/clock.h"
 #include "core/ports/event_log.h"
 #include "core/ports/event_queue.h"
 #include "core/ports/helpdesk.h"
 #include "core/ports/metrics.h"
 #include "core/ports/state_store.h"
-#include "core/pipeline/decision_engine.h"
-#include "core/pipeline/decision_record.h"
 
 namespace rpmw::core::pipeline {
 
@@ -54,9 +54,8 @@ class Pipeline {
   void record_conversation(const std::string& ticket_id, const std::string& comment_id,
                            const EngineResult& result,
                            const std::optional<ConversationRecord>& previous);
-  void emit(const std::string& trace_id, const std::string& ticket_id,
-            const std::string& event_key, const EngineResult& result, double latency_ms,
-            bool shadow_mode);
+  void emit(const std::string& trace_id, const std::string& ticket_id, const std::string& event_key,
+            const EngineResult& result, double latency_ms, bool shadow_mode);
 
   PipelineDeps deps_;
   RecordVersions versions_;

@@ -19,7 +19,7 @@ RE2::Options set_options() {
   options.set_encoding(RE2::Options::EncodingUTF8);
   options.set_case_sensitive(false);
   options.set_log_errors(false);
-  options.set_max_mem(std::int64_t{256} << 20);  // hundreds of terms: room for the DFA
+  options.set_max_mem(std::int64_t{16} << 20);  // per group set
   return options;
 }
 
@@ -47,9 +47,20 @@ std::string phrase_pattern(std::string_view phrase) {
   return out;
 }
 
+// Several small RE2::Sets instead of one: a set's lazily built DFA has a state space that grows
+// with the number of patterns in it, and on ever-new customer text one set of hundreds of
+// patterns keeps building states (milliseconds per message). Sets of kPatternsPerSet converge
+// quickly; more sets cost more scans of warm text, so the size balances first-sight against
+// steady-state cost (bench/decision_bench.cpp prints both).
+constexpr std::size_t kPatternsPerSet = 32;
+
 struct LexiconMatcher::Impl {
-  Impl() : set(set_options(), RE2::UNANCHORED) {}
-  RE2::Set set;
+  struct Chunk {
+    Chunk() : set(set_options(), RE2::UNANCHORED) {}
+    std::vector<int> entries;  // set index → entry index
+    RE2::Set set;
+  };
+  std::vector<std::unique_ptr<Chunk>> chunks;
 };
 
 LexiconMatcher::LexiconMatcher(std::vector<LexiconEntry> entries, std::unique_ptr<Impl> impl)
@@ -59,15 +70,20 @@ LexiconMatcher::~LexiconMatcher() = default;
 Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::build(std::vector<LexiconEntry> entries) {
   auto impl = std::make_unique<Impl>();
   for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (impl->chunks.empty() || impl->chunks.back()->entries.size() >= kPatternsPerSet) {
+      impl->chunks.push_back(std::make_unique<Impl::Chunk>());
+    }
+    Impl::Chunk& chunk = *impl->chunks.back();
     const LexiconTerm& term = entries[i].term;
     const std::string pattern = term.regex ? term.text : phrase_pattern(term.text);
     std::string error;
-    if (impl->set.Add(pattern, &error) != static_cast<int>(i)) {
+    if (chunk.set.Add(pattern, &error) != static_cast<int>(chunk.entries.size())) {
       return fail(ErrorKind::invalid_input, "lexicon_pattern_invalid:" + std::to_string(i));
     }
+    chunk.entries.push_back(static_cast<int>(i));
   }
-  if (!entries.empty() && !impl->set.Compile()) {
-    return fail(ErrorKind::invalid_input, "lexicon_too_large");
+  for (auto& chunk : impl->chunks) {
+    if (!chunk->set.Compile()) return fail(ErrorKind::invalid_input, "lexicon_too_large");
   }
   return std::unique_ptr<LexiconMatcher>(new LexiconMatcher(std::move(entries), std::move(impl)));
 }
@@ -75,15 +91,18 @@ Result<std::unique_ptr<LexiconMatcher>> LexiconMatcher::build(std::vector<Lexico
 std::vector<LexiconHit> LexiconMatcher::match(std::string_view text, bool* complete) const {
   std::vector<LexiconHit> hits;
   if (complete != nullptr) *complete = true;
-  if (entries_.empty()) return hits;
   std::vector<int> matched;
-  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
-  const bool any = impl_->set.Match(re2::StringPiece(text.data(), text.size()), &matched, &error);
-  if (!any && error.kind != RE2::Set::kNoError && complete != nullptr) *complete = false;
-  std::sort(matched.begin(), matched.end());
-  hits.reserve(matched.size());
-  for (int index : matched) {
-    hits.push_back(LexiconHit{entries_[static_cast<std::size_t>(index)].group, index});
+  const re2::StringPiece piece(text.data(), text.size());
+  for (const auto& chunk : impl_->chunks) {  // chunks hold consecutive entries: hits stay sorted
+    matched.clear();
+    RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+    const bool any = chunk->set.Match(piece, &matched, &error);
+    if (!any && error.kind != RE2::Set::kNoError && complete != nullptr) *complete = false;
+    std::sort(matched.begin(), matched.end());
+    for (int index : matched) {
+      const int entry = chunk->entries[static_cast<std::size_t>(index)];
+      hits.push_back(LexiconHit{entries_[static_cast<std::size_t>(entry)].group, entry});
+    }
   }
   return hits;
 }

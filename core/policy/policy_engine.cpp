@@ -25,7 +25,9 @@ bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-double clamp01(double v) { return std::max(0.0, std::min(1.0, v)); }
+double clamp01(double v) {
+  return std::max(0.0, std::min(1.0, v));
+}
 
 // Confidence of `intent` among the classifier's scores (0 when it did not score it).
 double score_of(const ClassifierDecision& decision, const std::string& intent) {
@@ -199,7 +201,13 @@ PolicyDecision PolicyEngine::decide(const ClassifierOutcome& outcome,
   if (above_multi >= 2) routing -= th.penalty;
   d.routing_confidence = clamp01(routing);
 
-  if (d.routing_confidence >= th.route) {
+  // Channel first: a general message on TikTok or a social channel goes to that channel's team
+  // whatever the confidence (there is nothing more specific to be unsure about).
+  const auto channel_rule = policies_.channel_first.find(c.channel);
+  const bool channel_first =
+      ranked.channel_first_applied ||
+      (channel_rule != policies_.channel_first.end() && channel_rule->second == d.primary_intent);
+  if (d.routing_confidence >= th.route || channel_first) {
     route(d, intent.team);
   } else if (d.routing_confidence >= th.uncertain) {
     route(d, policies_.default_team);
@@ -245,8 +253,8 @@ PolicyDecision PolicyEngine::decide(const ClassifierOutcome& outcome,
     deny(reason::kAttachmentOnly);
   }
   const double reply_threshold = intent.reply_threshold.value_or(th.tier1_reply);
-  if (reply_possible && (d.routing_confidence < std::max(reply_threshold, th.route) ||
-                         d.margin < th.margin)) {
+  if (reply_possible &&
+      (d.routing_confidence < std::max(reply_threshold, th.route) || d.margin < th.margin)) {
     deny(reason::kReplyThreshold);
   }
   if (!reply_possible) {

@@ -47,10 +47,11 @@ struct PolicyDecision {
   std::vector<std::string> secondary_intents;
   std::string team;
   std::string route_tag;
-  std::string tier = "TIER_1_SAFE_ASSIST";  // TIER_0_ESCALATION | TIER_1_SAFE_ASSIST | TIER_2_VERIFIED
-  std::string action = "route_only";        // route_only | send_reply | ack_only | skipped
-  std::optional<std::string> template_id;   // set when action is send_reply
-  bool close_after_reply = false;           // only the auto-close template
+  std::string tier =
+      "TIER_1_SAFE_ASSIST";           // TIER_0_ESCALATION | TIER_1_SAFE_ASSIST | TIER_2_VERIFIED
+  std::string action = "route_only";  // route_only | send_reply | ack_only | skipped
+  std::optional<std::string> template_id;  // set when action is send_reply
+  bool close_after_reply = false;          // only the auto-close template
   double classifier_confidence = 0;
   double routing_confidence = 0;
   double margin = 0;
@@ -64,9 +65,9 @@ struct PolicyDecision {
 
 // What step 8 found for a Tier 2 candidate.
 struct Tier2Evidence {
-  int linked_orders = 0;        // 1 = deterministic match
-  bool lookup_failed = false;   // the order source failed
-  std::optional<Order> order;   // the one linked order, when fetched
+  int linked_orders = 0;                   // 1 = deterministic match
+  bool lookup_failed = false;              // the order source failed
+  std::optional<Order> order;              // the one linked order, when fetched
   std::optional<VerifierResult> verifier;  // absent: the verifier failed
 };
 

@@ -85,7 +85,8 @@ std::vector<std::string> PolicySet::validate() const {
       problems.push_back("team " + t.name + ": route_tag used twice");
     }
   }
-  if (const TeamPolicy* fallback = team(fallback_team); fallback != nullptr && !fallback->available) {
+  if (const TeamPolicy* fallback = team(fallback_team);
+      fallback != nullptr && !fallback->available) {
     problems.push_back("fallback_team: must be available");
   }
   for (const auto& [channel, id] : channel_first) check_intent("channel_first " + channel, id);
@@ -110,7 +111,8 @@ std::vector<std::string> PolicySet::validate() const {
                              thresholds.uncertain >= 0 && thresholds.margin >= 0 &&
                              thresholds.penalty >= 0 && thresholds.tier2_routing <= 1 &&
                              thresholds.tier2_verifier <= 1;
-  if (!thresholds_ok) problems.push_back("thresholds: values must satisfy 0 ≤ uncertain ≤ route ≤ 1");
+  if (!thresholds_ok)
+    problems.push_back("thresholds: values must satisfy 0 ≤ uncertain ≤ route ≤ 1");
   return problems;
 }
 

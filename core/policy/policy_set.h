@@ -19,7 +19,7 @@ struct IntentPolicy {
   int priority = 7;  // P0 … P7
   std::string team;
   TierPolicy tier = TierPolicy::route_only;
-  std::string tier1_template;               // the Tier 1 template (empty: none)
+  std::string tier1_template;                // the Tier 1 template (empty: none)
   std::vector<std::string> tier2_templates;  // Tier 2 verified templates
   std::string tag;                           // mw-intent-*
   std::string secondary_tag;                 // mw-secondary-*
@@ -34,20 +34,20 @@ struct IntentPolicy {
 struct TeamPolicy {
   std::string name;
   std::string route_tag;
-  std::string needs_tag;   // mw-needs-<slug>, added when the tenant lacks the team
+  std::string needs_tag;  // mw-needs-<slug>, added when the tenant lacks the team
   bool available = true;  // false: falls back to the fallback team + needs_tag
 };
 
 struct Thresholds {
-  double route = 0.60;             // routing ≥ route → the intent's team
-  double uncertain = 0.50;         // [uncertain, route) → default team + mw-uncertain
-  double tier1_reply = 0.60;       // default Tier 1 reply threshold
-  double margin = 0.10;            // top1 − top2 for a reply, and the penalty trigger
+  double route = 0.60;        // routing ≥ route → the intent's team
+  double uncertain = 0.50;    // [uncertain, route) → default team + mw-uncertain
+  double tier1_reply = 0.60;  // default Tier 1 reply threshold
+  double margin = 0.10;       // top1 − top2 for a reply, and the penalty trigger
   double tier2_routing = 0.70;
   double tier2_verifier = 0.80;
-  double penalty = 0.10;           // subtracted per uncertainty signal
-  int short_message_words = 5;     // under this many words: penalty
-  double multi_intent = 0.55;      // two or more intents above this: penalty
+  double penalty = 0.10;        // subtracted per uncertainty signal
+  int short_message_words = 5;  // under this many words: penalty
+  double multi_intent = 0.55;   // two or more intents above this: penalty
 };
 
 struct Cooldown {

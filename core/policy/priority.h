@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "core/ports/classifier.h"
 #include "core/policy/policy_set.h"
+#include "core/ports/classifier.h"
 
 namespace rpmw::core::policy {
 

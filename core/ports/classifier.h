@@ -89,10 +89,12 @@ struct VerifierResult {
   std::string schema_version = "mw_tier2_verifier_v1";
   bool allow_tier2 = false;
   double confidence = 0;
-  std::string downgrade_to_tier = "TIER_1_SAFE_ASSIST";  // TIER_1_SAFE_ASSIST | ROUTE_ONLY | TIER_0_ESCALATION
-  std::string reason_code;  // OK | NOT_ORDER_STATUS | CONFLICTING_INTENT | DETERMINISTIC_MATCH_FALSE
-                            // | TOO_AMBIGUOUS | ESCALATION_PRESENT
-  std::string notes;        // at most 300 chars
+  // TIER_1_SAFE_ASSIST | ROUTE_ONLY | TIER_0_ESCALATION
+  std::string downgrade_to_tier = "TIER_1_SAFE_ASSIST";
+  // OK | NOT_ORDER_STATUS | CONFLICTING_INTENT | DETERMINISTIC_MATCH_FALSE | TOO_AMBIGUOUS |
+  // ESCALATION_PRESENT
+  std::string reason_code;
+  std::string notes;  // at most 300 chars
   std::string model;
   std::string prompt_version;
   TokenUsage usage;

@@ -210,7 +210,8 @@ std::string canonical_channel(std::string_view raw_channel) {
   while (!c.empty() && c.back() == '_') c.pop_back();
   // "email_from_widget" is email: the email prefix wins over the widget variants.
   if (c.starts_with("email") || c.starts_with("e_mail") || c == "mail") return "email";
-  for (std::string_view s : {"messenger", "instagram", "facebook", "fb_", "twitter", "whatsapp"}) {
+  for (std::string_view s :
+       {"social", "messenger", "instagram", "facebook", "fb_", "twitter", "whatsapp"}) {
     if (c.starts_with(s)) return "social";
   }
   if (in_list(c, {"chat", "livechat", "live_chat", "widget", "web_chat", "webchat", "chat_widget",

@@ -14,8 +14,7 @@ struct Run {
   std::string err;
 };
 
-Run run_rpmw(const std::vector<std::string>& args, const TempDir& dir,
-             const std::string& name) {
+Run run_rpmw(const std::vector<std::string>& args, const TempDir& dir, const std::string& name) {
   ProcessOptions options;
   options.program = RpmwServer::binary();
   options.args = args;
@@ -53,7 +52,8 @@ TEST_CASE("offline: replay runs recorded events through the pipeline and diffs t
   const std::string baseline = (dir / "baseline.jsonl").string();
 
   // Live flags as proposed for the rollout: automation on.
-  Run live = run_rpmw({"replay", input, "--json", "--flags", "automation_enabled=true"}, dir, "live");
+  Run live =
+      run_rpmw({"replay", input, "--json", "--flags", "automation_enabled=true"}, dir, "live");
   REQUIRE_MESSAGE(live.code == 0, live.err);
   auto records = by_id(live.out);
   REQUIRE(records.size() == 8);
@@ -83,15 +83,14 @@ TEST_CASE("offline: replay runs recorded events through the pipeline and diffs t
   CHECK(read_lines(baseline).size() == 8);
 
   // What turning automation on changes, as text and as JSON.
-  Run diff = run_rpmw({"replay", input, "--baseline", baseline, "--flags", "automation_enabled=true"},
-                      dir, "diff");
+  Run diff = run_rpmw(
+      {"replay", input, "--baseline", baseline, "--flags", "automation_enabled=true"}, dir, "diff");
   REQUIRE_MESSAGE(diff.code == 0, diff.err);
   CHECK(diff.out.find("route_only") != std::string::npos);
   CHECK(diff.out.find("send_reply") != std::string::npos);
   CHECK(diff.out.find("r-001") != std::string::npos);
   Run diff_json = run_rpmw({"replay", input, "--baseline", baseline, "--json", "--out",
-                            (dir / "current.jsonl").string(), "--flags",
-                            "automation_enabled=true"},
+                            (dir / "current.jsonl").string(), "--flags", "automation_enabled=true"},
                            dir, "diff-json");
   REQUIRE_MESSAGE(diff_json.code == 0, diff_json.err);
   const json::object d = parse_object(diff_json.out);
@@ -112,8 +111,8 @@ TEST_CASE("offline: replay and eval reject bad input with a clear message and ex
   Run eval = run_rpmw({"eval", bad}, dir, "bad-eval");
   CHECK(eval.code == 2);
   CHECK(eval.err.find("bad.jsonl:1: missing_field:example_id") != std::string::npos);
-  Run flags = run_rpmw({"replay", data_file("replay_sample.jsonl"), "--flags", "nope=1"}, dir,
-                       "bad-flags");
+  Run flags =
+      run_rpmw({"replay", data_file("replay_sample.jsonl"), "--flags", "nope=1"}, dir, "bad-flags");
   CHECK(flags.code == 2);
   CHECK(flags.err.find("--flags") != std::string::npos);
 }
@@ -122,8 +121,9 @@ TEST_CASE("offline: eval passes the gates on the golden set and fails a bad one"
   TempDir dir("rpmw-offline");
   const std::string md = (dir / "report.md").string();
   const std::string html = (dir / "report.html").string();
-  Run ok = run_rpmw({"eval", data_file("golden_v1.jsonl"), "--json", "--report", md, "--html", html},
-                    dir, "eval");
+  Run ok =
+      run_rpmw({"eval", data_file("golden_v1.jsonl"), "--json", "--report", md, "--html", html},
+               dir, "eval");
   CHECK_MESSAGE(ok.code == 0, ok.out.substr(0, 2000));
   const json::object report = parse_object(ok.out);
   REQUIRE(report.contains("passed"));

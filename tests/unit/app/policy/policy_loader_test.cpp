@@ -30,7 +30,9 @@ void copy_embedded(const std::string& dir) {
   }
 }
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
 
 }  // namespace
 
@@ -57,8 +59,8 @@ TEST_CASE("app/policy: the embedded policies load and validate") {
   CHECK(set.thresholds.tier2_verifier == doctest::Approx(0.80));
   CHECK_FALSE(set.template_policy("t_unknown_ack")->enabled_by_default);
   CHECK(set.template_policy("t_order_eta_no_tracking_verified")->auto_close);
-  for (const char* intent : {"chargeback_dispute", "legal_threat", "harassment_threats",
-                             "fraud_suspected"}) {
+  for (const char* intent :
+       {"chargeback_dispute", "legal_threat", "harassment_threats", "fraud_suspected"}) {
     CHECK(set.is_tier0(intent));
   }
   const auto vocabulary = set.vocabulary();

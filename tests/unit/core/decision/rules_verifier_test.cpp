@@ -6,7 +6,8 @@
 
 using rpmw::core::VerifierInput;
 
-TEST_CASE("core/decision: the rules verifier allows Tier 2 only for a clean, matched order status") {
+TEST_CASE(
+    "core/decision: the rules verifier allows Tier 2 only for a clean, matched order status") {
   static const auto set = rpmw::app::load_policies({}).set;
   rpmw::core::decision::RulesVerifier verifier(set);
   VerifierInput input;
@@ -27,16 +28,14 @@ TEST_CASE("core/decision: the rules verifier allows Tier 2 only for a clean, mat
     bool match;
     const char* reason;
   };
-  for (const Case& c : {Case{"refund_request", {}, true, "NOT_ORDER_STATUS"},
-                        Case{"order_status_tracking", {"cancel_order"}, true, "CONFLICTING_INTENT"},
-                        Case{"order_status_tracking", {"refund_request"}, true,
-                             "CONFLICTING_INTENT"},
-                        Case{"order_status_tracking", {"address_change_order_edit"}, true,
-                             "CONFLICTING_INTENT"},
-                        Case{"order_status_tracking", {"fraud_suspected"}, true,
-                             "ESCALATION_PRESENT"},
-                        Case{"order_status_tracking", {"not_an_intent"}, true, "TOO_AMBIGUOUS"},
-                        Case{"order_status_tracking", {}, false, "DETERMINISTIC_MATCH_FALSE"}}) {
+  for (const Case& c :
+       {Case{"refund_request", {}, true, "NOT_ORDER_STATUS"},
+        Case{"order_status_tracking", {"cancel_order"}, true, "CONFLICTING_INTENT"},
+        Case{"order_status_tracking", {"refund_request"}, true, "CONFLICTING_INTENT"},
+        Case{"order_status_tracking", {"address_change_order_edit"}, true, "CONFLICTING_INTENT"},
+        Case{"order_status_tracking", {"fraud_suspected"}, true, "ESCALATION_PRESENT"},
+        Case{"order_status_tracking", {"not_an_intent"}, true, "TOO_AMBIGUOUS"},
+        Case{"order_status_tracking", {}, false, "DETERMINISTIC_MATCH_FALSE"}}) {
     CAPTURE(c.primary);
     VerifierInput in;
     in.primary_intent = c.primary;

@@ -79,10 +79,11 @@ TEST_CASE("core/pipeline: a valid LLM decision is used, with model, prompt and t
   CHECK(sent.find("BEGIN_UNTRUSTED") != std::string::npos);
 }
 
-TEST_CASE("core/pipeline: invalid LLM output fails closed: default team, mw-model-failure, no reply") {
-  for (FakeLlmMode mode : {FakeLlmMode::invalid_json, FakeLlmMode::unknown_intent,
-                           FakeLlmMode::extra_field, FakeLlmMode::out_of_range_confidence,
-                           FakeLlmMode::refusal, FakeLlmMode::truncated}) {
+TEST_CASE(
+    "core/pipeline: invalid LLM output fails closed: default team, mw-model-failure, no reply") {
+  for (FakeLlmMode mode :
+       {FakeLlmMode::invalid_json, FakeLlmMode::unknown_intent, FakeLlmMode::extra_field,
+        FakeLlmMode::out_of_range_confidence, FakeLlmMode::refusal, FakeLlmMode::truncated}) {
     CAPTURE(rpmw::fakes::to_string(mode));
     LlmHarness h;
     h.server.set_mode(mode);
@@ -97,9 +98,8 @@ TEST_CASE("core/pipeline: invalid LLM output fails closed: default team, mw-mode
 }
 
 TEST_CASE("core/pipeline: an unavailable LLM falls back to the rules classifier, route-only") {
-  for (FakeLlmMode mode :
-       {FakeLlmMode::timeout, FakeLlmMode::status_429, FakeLlmMode::status_500,
-        FakeLlmMode::status_401}) {
+  for (FakeLlmMode mode : {FakeLlmMode::timeout, FakeLlmMode::status_429, FakeLlmMode::status_500,
+                           FakeLlmMode::status_401}) {
     CAPTURE(rpmw::fakes::to_string(mode));
     LlmHarness h;
     h.server.set_hold(std::chrono::milliseconds(2000));
@@ -109,7 +109,7 @@ TEST_CASE("core/pipeline: an unavailable LLM falls back to the rules classifier,
     CHECK(r.model == "rules");
     CHECK(r.decision.primary_intent == "damaged_item");  // still routed well
     CHECK(r.decision.team == "Returns Admin");
-    CHECK(r.decision.action == "route_only");            // but nothing is sent
+    CHECK(r.decision.action == "route_only");  // but nothing is sent
     CHECK(has(r.decision.reason_codes, "llm_fallback_rules"));
   }
 }

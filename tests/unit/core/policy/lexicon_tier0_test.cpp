@@ -42,7 +42,7 @@ TEST_CASE("core/policy: lexicon phrases match whole words, any case and spacing"
   CHECK(m->match("pursue it").empty());  // not inside a word
   CHECK(m->match("Suez canal").empty());
   CHECK(m->match("I'll do a charge\n  back").size() == 1);
-  CHECK(m->match("wheres my order").size() == 1);       // apostrophe optional
+  CHECK(m->match("wheres my order").size() == 1);        // apostrophe optional
   CHECK(m->match("where\u2019s my order").size() == 1);  // typographic apostrophe
   CHECK(m->match("LOS DEMANDARÉ").size() == 1);          // Unicode case folding
   CHECK(m->match("los demandaré mañana").size() == 1);

@@ -103,9 +103,8 @@ TEST_CASE("core/policy: a confident Tier 1 intent gets its team, tags and intake
   CHECK(has(d.reply_tags, "mw-template-t_damaged_item_intake"));
   CHECK(has(d.reply_tags, "mw-tier-1"));
   CHECK_FALSE(has(d.tags, "mw-auto-replied"));  // only once the reply is really sent
-  const auto route_tags = std::count_if(d.tags.begin(), d.tags.end(), [](const std::string& t) {
-    return t.rfind("route-", 0) == 0;
-  });
+  const auto route_tags = std::count_if(
+      d.tags.begin(), d.tags.end(), [](const std::string& t) { return t.rfind("route-", 0) == 0; });
   CHECK(route_tags == 1);
 }
 
@@ -116,9 +115,10 @@ TEST_CASE("core/policy: routing thresholds at their edges") {
     const char* team;
     const char* tag;
   };
-  for (const Case& c : {Case{0.60, "Returns Admin", ""}, Case{0.5999, "Email Support Team", "mw-uncertain"},
-                        Case{0.50, "Email Support Team", "mw-uncertain"},
-                        Case{0.4999, "Email Support Team", "mw-needs-manual-triage"}}) {
+  for (const Case& c :
+       {Case{0.60, "Returns Admin", ""}, Case{0.5999, "Email Support Team", "mw-uncertain"},
+        Case{0.50, "Email Support Team", "mw-uncertain"},
+        Case{0.4999, "Email Support Team", "mw-needs-manual-triage"}}) {
     CAPTURE(c.confidence);
     const PolicyDecision d = decide(answer("return_request", c.confidence));
     CHECK(d.routing_confidence == doctest::Approx(c.confidence));
@@ -164,11 +164,10 @@ TEST_CASE("core/policy: Tier 1 reply thresholds per intent") {
     double just_below;
     double at;
   };
-  for (const Case& c : {Case{"billing_issue", 0.5999, 0.60}, Case{"cancel_order", 0.6499, 0.65},
-                        Case{"return_request", 0.6499, 0.65},
-                        Case{"cancel_subscription", 0.6499, 0.65},
-                        Case{"address_change_order_edit", 0.6499, 0.65},
-                        Case{"technical_support", 0.6999, 0.70}}) {
+  for (const Case& c :
+       {Case{"billing_issue", 0.5999, 0.60}, Case{"cancel_order", 0.6499, 0.65},
+        Case{"return_request", 0.6499, 0.65}, Case{"cancel_subscription", 0.6499, 0.65},
+        Case{"address_change_order_edit", 0.6499, 0.65}, Case{"technical_support", 0.6999, 0.70}}) {
     CAPTURE(c.intent);
     CHECK(decide(answer(c.intent, c.just_below)).action == "route_only");
     CHECK(decide(answer(c.intent, c.at)).action == "send_reply");
@@ -177,10 +176,10 @@ TEST_CASE("core/policy: Tier 1 reply thresholds per intent") {
 
 TEST_CASE("core/policy: the priority matrix for every pair of levels") {
   // One representative per level P0..P7; the higher level always wins, both ways round.
-  const std::vector<std::string> levels = {
-      "chargeback_dispute", "cancel_order",         "wrong_item_received", "return_request",
-      "order_status_tracking", "social_media_support_request", "pre_purchase_question",
-      "unknown_other"};
+  const std::vector<std::string> levels = {"chargeback_dispute",    "cancel_order",
+                                           "wrong_item_received",   "return_request",
+                                           "order_status_tracking", "social_media_support_request",
+                                           "pre_purchase_question", "unknown_other"};
   for (std::size_t hi = 0; hi < levels.size(); ++hi) {
     for (std::size_t lo = hi + 1; lo < levels.size(); ++lo) {
       CAPTURE(levels[hi]);
@@ -226,9 +225,9 @@ TEST_CASE("core/policy: ties within a level, specialists and channel-first") {
           "cancel_order");
   }
   SUBCASE("at most two secondaries, by priority") {
-    const PolicyDecision d = decide(answer(
-        "pre_purchase_question", 0.9,
-        {{"order_status_tracking", 0.9}, {"refund_request", 0.9}, {"cancel_order", 0.9}}));
+    const PolicyDecision d = decide(
+        answer("pre_purchase_question", 0.9,
+               {{"order_status_tracking", 0.9}, {"refund_request", 0.9}, {"cancel_order", 0.9}}));
     CHECK(d.primary_intent == "cancel_order");
     CHECK(d.secondary_intents ==
           std::vector<std::string>{"refund_request", "order_status_tracking"});
@@ -240,6 +239,12 @@ TEST_CASE("core/policy: ties within a level, specialists and channel-first") {
     CHECK(has(d.reason_codes, "channel_first"));
     d = decide(answer("unknown_other", 0.9), live("social"));
     CHECK(d.team == "Social Media Team");
+    // Whatever the confidence: "hello??" on TikTok is TikTok Support's, also when the classifier
+    // already applied channel-first itself.
+    d = decide(answer("unknown_other", 0.3), live("tiktok"));
+    CHECK(d.team == "TikTok Support");
+    CHECK(d.action == "route_only");
+    CHECK(decide(answer("tiktok_support_request", 0.3), live("tiktok")).team == "TikTok Support");
     // A clear intent keeps its own team on those channels.
     CHECK(decide(answer("cancel_order", 0.9), live("social")).team == "Email Support Team");
     CHECK(decide(answer("unknown_other", 0.9), live("email")).team == "Email Support Team");
@@ -289,7 +294,8 @@ TEST_CASE("core/policy: Tier 0 is human only, whatever the model says") {
 }
 
 TEST_CASE("core/policy: fail closed on invalid or missing model output") {
-  for (auto kind : {ClassifierOutcome::Kind::schema_invalid, ClassifierOutcome::Kind::unavailable}) {
+  for (auto kind :
+       {ClassifierOutcome::Kind::schema_invalid, ClassifierOutcome::Kind::unavailable}) {
     ClassifierOutcome o;
     o.kind = kind;
     o.classifier = "llm";
@@ -451,9 +457,9 @@ TEST_CASE("core/policy: Tier 2 needs a deterministic match and the verifier") {
     CHECK(has(d.tags, "mw-escalated-human"));
   }
   SUBCASE("the verifier says no, is unsure, or fails: route only") {
-    for (const auto& v : {std::optional<VerifierResult>(verdict(false, 0.95)),
-                          std::optional<VerifierResult>(verdict(true, 0.7999)),
-                          std::optional<VerifierResult>()}) {
+    for (const auto& v :
+         {std::optional<VerifierResult>(verdict(false, 0.95)),
+          std::optional<VerifierResult>(verdict(true, 0.7999)), std::optional<VerifierResult>()}) {
       Tier2Evidence e{1, false, order_with(true), v};
       const PolicyDecision d = engine.finish_tier2(candidate, e, c);
       CHECK(d.action == "route_only");

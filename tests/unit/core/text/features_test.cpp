@@ -31,7 +31,7 @@ TEST_CASE("core/text: canonical_channel maps Richpanel channels") {
   CHECK(text::canonical_channel("EMAIL") == "email");
   CHECK(text::canonical_channel("email_from_widget") == "email");
   CHECK(text::canonical_channel("  Email ") == "email");
-  for (const char* social : {"messenger", "instagram", "facebook", "twitter", "whatsapp",
+  for (const char* social : {"social", "messenger", "instagram", "facebook", "twitter", "whatsapp",
                              "Instagram", "facebook_comment", "WhatsApp"}) {
     CAPTURE(social);
     CHECK(text::canonical_channel(social) == "social");
