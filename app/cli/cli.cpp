@@ -71,6 +71,14 @@ int run_cli(int argc, char** argv) {
                    "a previous `rpmw eval --json` output: fail on regressions");
   eval->add_flag("--json", eval_options.json, "print the report as one JSON object");
   eval->add_option("--flags", eval_options.flags.flags, "flags to decide under");
+  eval->add_option("--min-macro-f1", eval_options.min_macro_f1, "macro F1 gate (default 0.75)")
+      ->check(CLI::Range(0.0, 1.0));
+  eval->add_option("--min-weighted-f1", eval_options.min_weighted_f1,
+                   "weighted F1 gate (default 0.90)")
+      ->check(CLI::Range(0.0, 1.0));
+  eval->add_option("--min-top-f1", eval_options.min_top_f1,
+                   "F1 gate for each top-5 intent (default 0.85)")
+      ->check(CLI::Range(0.0, 1.0));
 
   try {
     app.parse(argc, argv);

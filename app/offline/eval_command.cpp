@@ -165,8 +165,12 @@ int run_eval(const ConfigResult& loaded, const EvalOptions& options) {
   for (const auto& intent : kit->policies().intents) {
     if (intent.tier == core::policy::TierPolicy::tier0) tier0.insert(intent.id);
   }
-  const core::eval::Report report = core::eval::compute_report(
-      examples, predictions, tier0, core::eval::GateSettings{}, baseline);
+  core::eval::GateSettings gates;
+  gates.macro_f1_min = options.min_macro_f1;
+  gates.weighted_f1_min = options.min_weighted_f1;
+  gates.top_intent_f1_min = options.min_top_f1;
+  const core::eval::Report report =
+      core::eval::compute_report(examples, predictions, tier0, gates, baseline);
   const std::string title = "rpmw eval — " + options.golden + " (policy " +
                             kit->policies().version + ", rules " + kit->policies().rules_version +
                             ")";

@@ -26,6 +26,10 @@ struct EvalOptions {
   std::string baseline;  // a previous `rpmw eval --json` output
   bool json = false;
   OfflineFlags flags;
+  // Gate thresholds (defaults from spec/02); the Tier 0, Tier 2 and schema gates are fixed at 0.
+  double min_macro_f1 = 0.75;
+  double min_weighted_f1 = 0.90;
+  double min_top_f1 = 0.85;
 };
 
 int run_replay(const ConfigResult& loaded, const ReplayOptions& options);
