@@ -37,7 +37,7 @@ struct HttpResponse {
 
 struct HttpClientOptions {
   std::string ca_bundle_path;  // empty: the system trust store
-  std::size_t max_response_bytes = 8 * 1024 * 1024;
+  std::size_t max_response_bytes = std::size_t{8} * 1024 * 1024;
 };
 
 class HttpClient {

@@ -22,7 +22,7 @@ std::optional<std::chrono::milliseconds> retry_after(std::string_view value) {
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
   // Only the delta-seconds form; an HTTP date is rare here and not worth a date parser.
   if (ec != std::errc() || end != value.data() + value.size() || seconds < 0) return std::nullopt;
-  return std::chrono::seconds(std::min<std::int64_t>(seconds, 24 * 3600));
+  return std::chrono::seconds(std::min<std::int64_t>(seconds, std::int64_t{24} * 3600));
 }
 
 core::Error status_error(const http::HttpResponse& response) {

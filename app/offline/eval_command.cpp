@@ -104,14 +104,8 @@ int run_eval(const ConfigResult& loaded, const EvalOptions& options) {
   }
 
   fakes::FakeOrderSource orders;
-  std::vector<std::string> problems;
-  auto kit = EngineKit::create(
-      PolicySources{loaded.config.policies_dir, loaded.config.templates_dir},
-      EngineOptions{nullptr, nullptr, &orders, llm_options_of(loaded.config)}, problems);
-  if (!kit) {
-    for (const std::string& p : problems) std::cerr << "rpmw eval: " << p << "\n";
-    return 2;
-  }
+  auto kit = offline_engine(loaded.config, orders, "eval");
+  if (!kit) return 2;
   // Decide as a fully enabled tenant would, so the tiers are what the policy allows at most.
   fakes::InMemoryFlagStore flag_store;
   NullEventLog log;

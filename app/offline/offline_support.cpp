@@ -32,6 +32,16 @@ std::string offline_flags(const Config& config, const std::string& overrides,
   return {};
 }
 
+std::unique_ptr<EngineKit> offline_engine(const Config& config, core::OrderSource& orders,
+                                          const char* tool) {
+  std::vector<std::string> problems;
+  auto kit =
+      EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
+                        EngineOptions{nullptr, nullptr, &orders, llm_options_of(config)}, problems);
+  for (const std::string& p : problems) std::cerr << "rpmw " << tool << ": " << p << "\n";
+  return kit;
+}
+
 ProgressBar::ProgressBar(std::size_t total, bool enabled)
     : total_(total), enabled_(enabled && total > 0 && ::isatty(STDERR_FILENO) == 1) {}
 

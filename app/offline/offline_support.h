@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/config/config.h"
+#include "app/runtime/engine_kit.h"
 #include "core/ports/event_log.h"
 
 namespace rpmw::app {
@@ -19,6 +20,11 @@ bool for_each_line(const std::string& path,
 // The configuration's initial flags with `overrides` ("a=b,c=d") on top; error text or "".
 std::string offline_flags(const Config& config, const std::string& overrides,
                           std::map<std::string, std::string>& out);
+
+// The engine for an offline tool, over `orders`, with the configuration's policies and LLM; prints
+// "rpmw <tool>: <problem>" lines and returns null when the policy files are invalid.
+std::unique_ptr<EngineKit> offline_engine(const Config& config, core::OrderSource& orders,
+                                          const char* tool);
 
 class NullEventLog final : public core::EventLog {
  public:

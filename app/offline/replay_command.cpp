@@ -84,14 +84,8 @@ int run_replay(const ConfigResult& loaded, const ReplayOptions& options) {
   }
 
   fakes::FakeOrderSource orders;
-  std::vector<std::string> problems;
-  auto kit = EngineKit::create(
-      PolicySources{loaded.config.policies_dir, loaded.config.templates_dir},
-      EngineOptions{nullptr, nullptr, &orders, llm_options_of(loaded.config)}, problems);
-  if (!kit) {
-    for (const std::string& p : problems) std::cerr << "rpmw replay: " << p << "\n";
-    return 2;
-  }
+  auto kit = offline_engine(loaded.config, orders, "replay");
+  if (!kit) return 2;
   fakes::FakeClock clock;
   fakes::InMemoryStateStore state(clock);
   fakes::InMemoryFlagStore flag_store;

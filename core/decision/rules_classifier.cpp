@@ -66,11 +66,6 @@ Result<std::unique_ptr<RulesClassifier>> RulesClassifier::build(const policy::Po
     groups.push_back(rule.intent);
     for (const policy::LexiconTerm& term : rule.terms) entries.push_back({group, term});
   }
-  for (const policy::Tier0Category& category : policies.tier0) {
-    const int group = static_cast<int>(groups.size());
-    groups.push_back(category.intent);
-    for (const policy::LexiconTerm& term : category.terms) entries.push_back({group, term});
-  }
   auto matcher = policy::LexiconMatcher::build(std::move(entries));
   if (!matcher) return tl::unexpected(matcher.error());
   return std::unique_ptr<RulesClassifier>(
@@ -106,6 +101,9 @@ Result<ClassifierDecision> RulesClassifier::classify(const ClassifierInput& inpu
   for (const policy::LexiconHit& hit : hits) {
     score[group_intents_[static_cast<std::size_t>(hit.group)]] +=
         matcher_->entry(hit.entry).term.weight;
+  }
+  for (const std::string& intent : input.tier0_screen_hits) {
+    if (policies_.is_tier0(intent)) score[intent] = std::max(score[intent], 1.0);
   }
   for (const policy::RuleIntent& rule : policies_.rules) {
     auto found = score.find(rule.intent);

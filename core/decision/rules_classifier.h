@@ -1,8 +1,9 @@
 #pragma once
 // The embedded rules classifier (default; no network; the fallback when the LLM is down). Weighted
-// lexicon phrases per intent (policies/rules.yaml) plus the Tier 0 lexicon, matched in one RE2::Set
-// pass, scored, ranked by the shared priority matrix and reported as a valid mw_decision_v1 with
-// calibrated-looking confidences (≈0.95 strong, ≈0.7 weak) so the same thresholds apply.
+// lexicon phrases per intent (policies/rules.yaml), matched with RE2 sets, plus the Tier 0 screen's
+// hits (ClassifierInput::tier0_screen_hits), scored, ranked by the shared priority matrix and
+// reported as a valid mw_decision_v1 with calibrated-looking confidences (≈0.95 strong, ≈0.7 weak)
+// so the same thresholds apply.
 #include <memory>
 
 #include "core/policy/lexicon_matcher.h"

@@ -70,6 +70,7 @@ Indexed index(const std::vector<json::object>& records) {
 
 std::vector<ValueCount> ranked(const std::map<std::string, int>& counts) {
   std::vector<ValueCount> out;
+  out.reserve(counts.size());
   for (const auto& [value, count] : counts) out.push_back({value, count});
   std::stable_sort(out.begin(), out.end(),
                    [](const ValueCount& a, const ValueCount& b) { return a.count > b.count; });

@@ -44,6 +44,7 @@ EngineResult DecisionEngine::run(const EngineInput& input) const {
   classifier_input.attachment_only = result.features.attachment_only;
   classifier_input.has_order_number = result.features.has_order_number;
   classifier_input.word_count = result.features.word_count;
+  classifier_input.tier0_screen_hits = result.tier0_hits;
 
   policy::ClassifierOutcome outcome;
   const bool use_llm = deps_.llm != nullptr && input.flags.llm_enabled;

@@ -32,7 +32,7 @@ struct EngineDeps {
 struct EngineInput {
   const Ticket& ticket;
   const Comment& latest;  // the customer comment being decided
-  flags::FlagSnapshot flags;
+  const flags::FlagSnapshot& flags;
   std::optional<ConversationRecord> conversation;
   TimePoint now{};
 };

@@ -19,6 +19,9 @@ struct ClassifierInput {
   bool attachment_only = false;
   bool has_order_number = false;
   int word_count = 0;
+  // Tier 0 intents the deterministic screen already found (the rules classifier reuses them
+  // instead of matching the Tier 0 lexicon a second time).
+  std::vector<std::string> tier0_screen_hits;
 };
 
 struct IntentScore {

@@ -127,10 +127,8 @@ std::string sanitize_utf8(std::string_view bytes) {
       if (c == '\r') {
         out.push_back('\n');
         if (i + 1 < bytes.size() && bytes[i + 1] == '\n') ++i;
-      } else if (c == '\n' || c == '\t') {
-        out.push_back(c);
-      } else if (b < 0x20 || b == 0x7F) {
-        out.push_back(' ');
+      } else if ((b < 0x20 || b == 0x7F) && c != '\n' && c != '\t') {
+        out.push_back(' ');  // other control characters
       } else {
         out.push_back(c);
       }
