@@ -180,6 +180,22 @@ void Pipeline::emit(const std::string& trace_id, const std::string& ticket_id,
     deps_.metrics.increment("rpmw_llm_tokens_total", {{"direction", "completion"}},
                             static_cast<double>(result.usage.completion_tokens));
   }
+  const bool llm_called = result.classifier == "llm" || result.classifier == "rules_fallback";
+  if (llm_called) {
+    const bool ok = result.outcome == policy::ClassifierOutcome::Kind::ok;
+    deps_.metrics.increment("rpmw_vendor_requests_total",
+                            {{"vendor", "llm"},
+                             {"operation", "classify"},
+                             {"status", ok ? "ok" : result.classifier_error}});
+    if (logging) {
+      LogEvent call(ok ? LogLevel::info : LogLevel::warn,
+                    ok ? "vendor.llm.classify.success" : "vendor.llm.classify.failed");
+      call.trace(trace_id).ticket(ticket_id).event_key(event_key);
+      if (ok) call.code("model", result.model).num("prompt_tokens", result.usage.prompt_tokens);
+      if (!ok) call.code("error", result.classifier_error);
+      deps_.log.write(call);
+    }
+  }
   if (!logging) return;
   LogEvent made(LogLevel::info, "policy.decision.made");
   made.trace(trace_id)
