@@ -70,10 +70,8 @@ void PolicyEngine::finalize_tags(PolicyDecision& d) const {
   d.tags = std::move(tags);
 }
 
-std::vector<std::string> PolicyEngine::reply_blockers(const PolicyDecision& d,
-                                                      const DecisionContext& c,
+std::vector<std::string> PolicyEngine::reply_blockers(const DecisionContext& c,
                                                       const std::string& template_id) const {
-  (void)d;
   std::vector<std::string> blockers;
   const TemplatePolicy* tp = policies_.template_policy(template_id);
   if (tp == nullptr || !c.flags.template_enabled(template_id, tp->enabled_by_default)) {
@@ -104,9 +102,8 @@ std::vector<std::string> PolicyEngine::reply_blockers(const PolicyDecision& d,
   return blockers;
 }
 
-void PolicyEngine::allow_reply(PolicyDecision& d, const DecisionContext& c,
-                               const std::string& template_id, const char* why) const {
-  (void)c;
+void PolicyEngine::allow_reply(PolicyDecision& d, const std::string& template_id,
+                               const char* why) const {
   d.action = "send_reply";
   d.template_id = template_id;
   d.reply_tags = {"mw-auto-replied", "mw-template-" + template_id,
@@ -262,7 +259,7 @@ PolicyDecision PolicyEngine::decide(const ClassifierOutcome& outcome,
     return d;
   }
 
-  const std::vector<std::string> blockers = reply_blockers(d, c, intent.tier1_template);
+  const std::vector<std::string> blockers = reply_blockers(c, intent.tier1_template);
   if (!blockers.empty()) {
     for (const std::string& b : blockers) add_unique(d.reason_codes, b);
     if (has(blockers, reason::kFollowUp)) add_unique(d.tags, "mw-escalated-human");
@@ -283,7 +280,7 @@ PolicyDecision PolicyEngine::decide(const ClassifierOutcome& outcome,
       d.tier2_candidate = true;
     }
   }
-  allow_reply(d, c, intent.tier1_template, reason::kTier1);
+  allow_reply(d, intent.tier1_template, reason::kTier1);
   finalize_tags(d);
   return d;
 }
@@ -333,7 +330,7 @@ PolicyDecision PolicyEngine::finish_tier2(PolicyDecision d, const Tier2Evidence&
     return d;
   }
   const orders::Tier2Selection selection = orders::select_tier2_template(order);
-  const std::vector<std::string> blockers = reply_blockers(d, c, selection.template_id);
+  const std::vector<std::string> blockers = reply_blockers(c, selection.template_id);
   if (!blockers.empty()) {
     route_only(reason::kTemplateDisabled);
     for (const std::string& b : blockers) add_unique(d.reason_codes, b);
@@ -342,7 +339,7 @@ PolicyDecision PolicyEngine::finish_tier2(PolicyDecision d, const Tier2Evidence&
   }
   d.tier = "TIER_2_VERIFIED";
   remove_value(d.reason_codes, reason::kTier1);
-  allow_reply(d, c, selection.template_id, reason::kTier2);
+  allow_reply(d, selection.template_id, reason::kTier2);
   if (selection.needs_human) add_unique(d.tags, "mw-escalated-human");
   finalize_tags(d);
   return d;

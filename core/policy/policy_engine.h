@@ -86,10 +86,9 @@ class PolicyEngine {
   void route(PolicyDecision& d, const std::string& team) const;
   void finalize_tags(PolicyDecision& d) const;
   // Every flag/ticket reason that blocks a customer-facing reply; empty when none.
-  std::vector<std::string> reply_blockers(const PolicyDecision& d, const DecisionContext& c,
+  std::vector<std::string> reply_blockers(const DecisionContext& c,
                                           const std::string& template_id) const;
-  void allow_reply(PolicyDecision& d, const DecisionContext& c, const std::string& template_id,
-                   const char* reason) const;
+  void allow_reply(PolicyDecision& d, const std::string& template_id, const char* reason) const;
 
   const PolicySet& policies_;
 };

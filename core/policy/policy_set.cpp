@@ -89,6 +89,10 @@ std::vector<std::string> PolicySet::validate() const {
       fallback != nullptr && !fallback->available) {
     problems.push_back("fallback_team: must be available");
   }
+  // The engine falls back to the general intent when nothing else is found: there must be one.
+  const auto generals = std::count_if(intents.begin(), intents.end(),
+                                      [](const IntentPolicy& i) { return i.general; });
+  if (generals != 1) problems.push_back("policy: exactly one intent must be marked general: true");
   for (const auto& [channel, id] : channel_first) check_intent("channel_first " + channel, id);
   for (const std::string& id : specialist_over) check_intent("specialist_over", id);
   for (const Tier0Category& c : tier0) {

@@ -112,6 +112,15 @@ TEST_CASE("app/policy: broken policy files give one readable line per problem") 
     CHECK(any_contains(load.errors, "intent cancel_order: unknown template 't_missing'"));
     CHECK(any_contains(load.errors, "tier0 lexicon: 'chargeback_dispute' is not a Tier 0 intent"));
   }
+  SUBCASE("no general intent") {
+    write(dir + "/policies/policy.yaml",
+          "version: x\nteams:\n  - {name: Email Support Team, route_tag: route-email}\n"
+          "intents:\n"
+          "  - {id: unknown_other, priority: 7, team: Email Support Team, tier: route_only, "
+          "tag: t}\n");
+    CHECK(any_contains(load_policies(sources).errors,
+                       "exactly one intent must be marked general: true"));
+  }
   SUBCASE("a lexicon term RE2 rejects is reported by the engine kit") {
     write(dir + "/policies/tier0_lexicon.yaml",
           "version: v\ncategories:\n  chargeback_dispute:\n    en: ['re:(unclosed']\n"
