@@ -7,6 +7,7 @@
 #include "adapters/observability/json_line_log.h"
 #include "app/cli/commands.h"
 #include "app/runtime/local_runtime.h"
+#include "app/templates/catalog_loader.h"
 
 namespace rpmw::app {
 
@@ -29,6 +30,15 @@ int run_config_check(const ConfigResult& loaded) {
     for (const std::string& p : problems) std::cerr << "  - " << p << "\n";
     return 2;
   }
+  // The reply copy is part of the configuration: a template the policy names must render.
+  size_t template_count = 0;
+  const std::vector<std::string> template_problems =
+      lint_templates(loaded.config.policies_dir, loaded.config.templates_dir, &template_count);
+  if (!template_problems.empty()) {
+    std::cerr << "rpmw: the template files are invalid:\n";
+    for (const std::string& p : template_problems) std::cerr << "  - " << p << "\n";
+    return 2;
+  }
   std::cout << "configuration OK";
   if (!loaded.config.config_file.empty()) std::cout << " (" << loaded.config.config_file << ")";
   std::cout << "\n  profile " << loaded.config.profile << ", env " << loaded.config.env
@@ -40,6 +50,8 @@ int run_config_check(const ConfigResult& loaded) {
             << "): " << set.intents.size() << " intents, " << set.teams.size() << " teams, "
             << set.templates.size() << " templates; lexicon " << set.lexicon_version << ", rules "
             << set.rules_version << "\n";
+  std::cout << "  templates " << set.templates_version << ": " << template_count
+            << " templates lint clean\n";
   if (loaded.config.richpanel_api_key.empty()) {
     std::cout << "  no Richpanel key: shadow mode (decisions recorded, no Richpanel writes)\n";
   }

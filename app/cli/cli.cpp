@@ -80,6 +80,18 @@ int run_cli(int argc, char** argv) {
                    "F1 gate for each top-5 intent (default 0.85)")
       ->check(CLI::Range(0.0, 1.0));
 
+  auto* templates = app.add_subcommand("templates", "reply templates: lint and preview");
+  templates->require_subcommand(1);
+  auto* templates_lint = templates->add_subcommand(
+      "lint", "check the catalog against the policy (ids, variables, blocks)");
+  TemplatesRenderOptions render_options;
+  auto* templates_render = templates->add_subcommand("render", "render one template");
+  templates_render->add_option("id", render_options.id, "template id")->required();
+  templates_render->add_option("--vars", render_options.vars_file,
+                               "JSON object of variables, e.g. {\"order_id\": \"#1001\"}");
+  templates_render->add_option("--channel", render_options.channel,
+                               "email | livechat | any other channel (default variant)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -88,6 +100,8 @@ int run_cli(int argc, char** argv) {
 
   const ConfigResult loaded = load_config(config_path, process_env());
   if (config_check->parsed()) return run_config_check(loaded);
+  if (templates_lint->parsed()) return run_templates_lint(loaded);
+  if (templates_render->parsed()) return run_templates_render(loaded, render_options);
   if (serve->parsed()) return run_serve(loaded, serve_options);
   if (worker->parsed()) return run_serve(loaded, ServeOptions{false, false});
   if (flags_get->parsed()) return run_flags_get(loaded, flag_name, flags_json);

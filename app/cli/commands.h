@@ -18,6 +18,17 @@ int run_flags_set(const ConfigResult& loaded, const std::string& name, const std
 int run_dlq_list(const ConfigResult& loaded, int limit, bool as_json);
 int run_dlq_redrive(const ConfigResult& loaded, const std::string& event_id);
 
+struct TemplatesRenderOptions {
+  std::string id;
+  std::string vars_file;  // JSON object of variables (empty: none)
+  std::string channel = "email";
+};
+
+// Exit 0 with "N templates OK", else one line per problem and exit 1.
+int run_templates_lint(const ConfigResult& loaded);
+// Prints the rendered text; exit 2 on a missing file, bad JSON, unknown id or missing variable.
+int run_templates_render(const ConfigResult& loaded, const TemplatesRenderOptions& options);
+
 // Prints configuration errors in a readable list; returns the exit code for them (2).
 int report_config_errors(const ConfigResult& loaded);
 
