@@ -169,7 +169,7 @@ Result<ClassifierDecision> RulesClassifier::classify(const ClassifierInput& inpu
     if (s.intent != d.primary_intent) d.scores.push_back(s);
   }
   d.model = "rules";
-  d.prompt_version = policies_.rules_version;
+  d.prompt_version.clear();  // no prompt; the record carries the rules version
   return d;
 }
 

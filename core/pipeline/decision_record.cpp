@@ -1,8 +1,15 @@
 #include "core/pipeline/decision_record.h"
 
+#include <cmath>
+
 namespace rpmw::core::pipeline {
 namespace json = boost::json;
 namespace {
+
+// Four decimals are plenty for a confidence and keep records readable (no 0.8590000000000001).
+double rounded(double value) {
+  return std::round(value * 10000.0) / 10000.0;
+}
 
 json::array array_of(const std::vector<std::string>& values) {
   json::array out;
@@ -46,11 +53,11 @@ json::object decision_record(const RecordIds& ids, const EngineResult& result,
   record["action"] = d.action;
   record["template_id"] = d.template_id ? json::value(*d.template_id) : json::value(nullptr);
   record["close_after_reply"] = d.close_after_reply;
-  json::object confidences{{"classifier", d.classifier_confidence},
-                           {"routing", d.routing_confidence},
-                           {"margin", d.margin}};
+  json::object confidences{{"classifier", rounded(d.classifier_confidence)},
+                           {"routing", rounded(d.routing_confidence)},
+                           {"margin", rounded(d.margin)}};
   confidences["verifier"] =
-      d.verifier_confidence ? json::value(*d.verifier_confidence) : json::value(nullptr);
+      d.verifier_confidence ? json::value(rounded(*d.verifier_confidence)) : json::value(nullptr);
   record["confidences"] = std::move(confidences);
   record["reason_codes"] = array_of(d.reason_codes);
   record["tags"] = array_of(d.tags);

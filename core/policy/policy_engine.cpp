@@ -183,6 +183,8 @@ PolicyDecision PolicyEngine::decide(const ClassifierOutcome& outcome,
   std::vector<std::string> counted = {d.primary_intent};
   auto consider = [&](const IntentScore& s) {
     if (s.intent == d.primary_intent || s.intent == cd.primary_intent) return;
+    const IntentPolicy* other = policies_.intent(s.intent);
+    if (other != nullptr && other->general) return;  // "nothing specific" competes with nothing
     best_other = std::max(best_other, s.confidence);
     if (s.confidence > th.multi_intent && !has(counted, s.intent)) {
       counted.push_back(s.intent);

@@ -39,6 +39,10 @@ Ranked rank_intents(const PolicySet& policies, std::vector<IntentScore> candidat
       same->confidence = std::max(same->confidence, c.confidence);
     }
   }
+  // The general intent means "nothing specific": never a secondary next to a real one.
+  if (known.size() > 1) {
+    std::erase_if(known, [&](const IntentScore& k) { return policies.intent(k.intent)->general; });
+  }
   Ranked ranked;
   if (known.empty()) {
     ranked.primary = IntentScore{general_intent(policies), 0};

@@ -503,3 +503,12 @@ TEST_CASE("core/policy: an incomplete Tier 0 screen means a person reads the mes
   CHECK(has(d.tags, "mw-needs-manual-triage"));
   CHECK(has(d.reason_codes, "tier0_screen_incomplete"));
 }
+
+TEST_CASE("core/policy: the general intent is never a secondary next to a real one") {
+  const PolicyDecision d = decide(answer("cancel_order", 0.95, {{"unknown_other", 0.9}}));
+  CHECK(d.primary_intent == "cancel_order");
+  CHECK(d.secondary_intents.empty());
+  CHECK_FALSE(has(d.tags, "mw-secondary-unknown"));
+  CHECK(d.routing_confidence == doctest::Approx(0.95));  // and no multi-intent penalty from it
+  CHECK(decide(answer("unknown_other", 0.9)).primary_intent == "unknown_other");
+}
