@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -335,6 +336,12 @@ struct ServerState {
     call.method = std::string(msg.method_string());
     call.target = std::string(msg.target());
     call.body = msg.body();
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      call.headers[name] = std::string(field.value());
+    }
     const std::string_view raw_path =
         std::string_view(call.target)
             .substr(0, std::min(call.target.find('?'), call.target.size()));

@@ -6,6 +6,7 @@
 // and injected faults. Every request is recorded. Thread-safe; settings can change at any time.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,8 +18,9 @@ namespace rpmw::fakes {
 
 struct FakeRichpanelCall {
   std::string method;
-  std::string path;    // percent-decoded, without the query
-  std::string target;  // as received
+  std::string path;                            // percent-decoded, without the query
+  std::string target;                          // as received
+  std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   unsigned status = 0;     // what the fake answered
   bool delivered = false;  // send-message that reached an email customer
