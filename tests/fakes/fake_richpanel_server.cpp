@@ -314,6 +314,22 @@ struct ServerState {
       put_ticket(ticket);
       return reply;
     }
+    if (path == "/_control/faults" && method == "POST") {
+      const json::value v = json::parse(body, ec);
+      const json::object* o = ec ? nullptr : v.if_object();
+      if (o == nullptr) return invalid({"body", nullptr});
+      const auto number = [&](std::string_view key, std::int64_t fallback) {
+        const auto* n = o->if_contains(key);
+        return n != nullptr && n->is_int64() ? n->get_int64() : fallback;
+      };
+      const auto parsed = parse_fake_richpanel_fault(string_at(*o, "fault"));
+      if (!parsed) return invalid({"fault", nullptr});
+      fault = *parsed;
+      fault_count = static_cast<int>(number("count", 1));
+      fault_status = static_cast<unsigned>(number("status", 500));
+      fault_delay = std::chrono::milliseconds(number("delay_ms", 0));
+      return reply;
+    }
     if (path == "/_control/calls" && method == "GET") {
       json::array out;
       for (const auto& c : log) {
@@ -359,8 +375,8 @@ struct ServerState {
     if (call.path.starts_with("/_control/")) return control(call.path, call.method, call.body);
 
     Reply reply;
-    const auto key = msg.find("x-richpanel-key");
-    if (key == msg.end() || key->value() != key_view()) {
+    const auto given = msg.find("x-richpanel-key");
+    if (given == msg.end() || given->value() != key) {
       reply.status = 401;
       reply.body = message_body("Unauthorized");
     } else if (fault_count > 0 && fault != FakeRichpanelFault::none &&
@@ -371,8 +387,7 @@ struct ServerState {
       if (reply.status == 429 && rate.send_retry_after) {
         reply.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
       }
-    } else if (over_rate_limit(reply)) {
-      // reply already filled in
+    } else if (over_rate_limit(reply)) {  // fills in the 429
     } else if (!decoded_ok) {
       reply = invalid({"path", nullptr});
     } else {
@@ -391,8 +406,6 @@ struct ServerState {
     log.push_back(std::move(call));
     return reply;
   }
-
-  std::string_view key_view() const { return key; }
 
   bool over_rate_limit(Reply& reply) {
     if (rate.limit <= 0) return false;
@@ -478,6 +491,14 @@ void accept(tcp::acceptor& acceptor, ServerState& state) {
 }
 
 }  // namespace
+
+std::optional<FakeRichpanelFault> parse_fake_richpanel_fault(std::string_view name) {
+  if (name == "none") return FakeRichpanelFault::none;
+  if (name == "server_error") return FakeRichpanelFault::server_error;
+  if (name == "rate_limited") return FakeRichpanelFault::rate_limited;
+  if (name == "delay") return FakeRichpanelFault::delay;
+  return std::nullopt;
+}
 
 struct FakeRichpanelServer::Impl {
   ServerState state;  // first: outlives the sessions the io_context destroys

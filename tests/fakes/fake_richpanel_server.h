@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -32,6 +33,9 @@ enum class FakeRichpanelFault {
   rate_limited,  // 429, with Retry-After unless the rate limit says to omit it
   delay,         // answer normally after `delay` (a client with a shorter timeout times out)
 };
+
+// "none", "server_error", "rate_limited", "delay" (the control API's names).
+std::optional<FakeRichpanelFault> parse_fake_richpanel_fault(std::string_view name);
 
 struct FakeRichpanelRateLimit {
   int limit = 0;  // requests per window; 0 = unlimited

@@ -1,7 +1,9 @@
 // The fake Richpanel server as a process, for process-level tests:
 //   fake_richpanel_server [--port N] [--key KEY]
 // Prints "port=<n>" once listening; stops on SIGTERM or SIGINT. Fixtures and the call log go
-// through the control API: POST /_control/tickets (a ticket object), GET /_control/calls.
+// through the control API: POST /_control/tickets (a ticket object), GET /_control/calls,
+// POST /_control/faults {"fault":"server_error|rate_limited|delay|none","count","status",
+// "delay_ms"}.
 #include <pthread.h>
 #include <signal.h>
 
