@@ -1,0 +1,202 @@
+#include "adapters/richpanel/richpanel_api.h"
+
+#include <algorithm>
+#include <charconv>
+#include <random>
+#include <thread>
+#include <utility>
+
+namespace rpmw::adapters::richpanel {
+namespace json = boost::json;
+using core::ErrorKind;
+
+namespace {
+
+constexpr int kMaxAttempts = 3;  // spec/04: never more than 3 per call
+constexpr std::size_t kMaxParamLength = 64;
+
+std::optional<std::chrono::milliseconds> retry_after(std::string_view value) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  // Only delta-seconds; Richpanel does not send HTTP dates.
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || seconds < 0) {
+    return std::nullopt;
+  }
+  return std::chrono::seconds(std::min<std::int64_t>(seconds, std::int64_t{24} * 3600));
+}
+
+// The first "param" of a 400 errors body, either {"errors":[…]} or the bare array, reduced to
+// machine characters so no customer value can leak into a code.
+std::string first_param(std::string_view body) {
+  boost::system::error_code ec;
+  const json::value parsed = json::parse(body, ec);
+  if (ec) return {};
+  const json::array* errors = parsed.if_array();
+  if (const auto* top = parsed.if_object()) {
+    if (const auto* e = top->if_contains("errors")) errors = e->if_array();
+  }
+  if (errors == nullptr) return {};
+  for (const json::value& item : *errors) {
+    const auto* object = item.if_object();
+    if (object == nullptr) continue;
+    const auto* param = object->if_contains("param");
+    if (param == nullptr || !param->is_string()) continue;
+    std::string out;
+    for (const char c : param->get_string()) {
+      const bool machine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '[' ||
+                           c == ']';
+      if (machine) out.push_back(c);
+      if (out.size() >= kMaxParamLength) break;
+    }
+    return out;
+  }
+  return {};
+}
+
+core::Error transport_error(const core::Error& error) {
+  if (error.code == "timeout") return {ErrorKind::transient, "richpanel_timeout", std::nullopt};
+  if (error.code == "connect_failed") {
+    return {ErrorKind::transient, "richpanel_connect_failed", std::nullopt};
+  }
+  if (error.code == "http_error") {
+    return {ErrorKind::transient, "richpanel_http_error", std::nullopt};
+  }
+  return {error.kind, "richpanel_" + error.code, std::nullopt};
+}
+
+}  // namespace
+
+std::chrono::milliseconds full_jitter_backoff(int attempt, std::chrono::milliseconds base,
+                                              std::chrono::milliseconds cap) {
+  const int shift = std::clamp(attempt - 1, 0, 30);
+  const auto ceiling = std::min<std::int64_t>(cap.count(), base.count() << shift);
+  if (ceiling <= 0) return std::chrono::milliseconds(0);
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<std::int64_t> pick(0, ceiling);
+  return std::chrono::milliseconds(pick(rng));
+}
+
+std::string percent_encode_segment(std::string_view segment) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(segment.size() * 3);
+  for (const char ch : segment) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0x0F]);
+    }
+  }
+  return out;
+}
+
+core::Error richpanel_status_error(const http::HttpResponse& response) {
+  const long status = response.status;
+  if (status == 429) {
+    return {ErrorKind::rate_limited, "richpanel_429", retry_after(response.header("retry-after"))};
+  }
+  if (status >= 500) return {ErrorKind::transient, "richpanel_5xx", std::nullopt};
+  if (status == 401 || status == 403) return {ErrorKind::permanent, "richpanel_auth", std::nullopt};
+  if (status == 404) return {ErrorKind::not_found, "richpanel_not_found", std::nullopt};
+  std::string code = "richpanel_" + std::to_string(status);
+  if (status == 400) {
+    const std::string param = first_param(response.body);
+    if (!param.empty()) code += ":" + param;
+  }
+  return {ErrorKind::permanent, std::move(code), std::nullopt};
+}
+
+RichpanelApi::RichpanelApi(RichpanelSettings settings) : settings_(std::move(settings)) {
+  std::string_view base = settings_.base_url;
+  while (base.ends_with('/')) base.remove_suffix(1);
+  base_ = std::string(base);
+}
+
+RichpanelApi::~RichpanelApi() = default;
+
+core::Result<json::value> RichpanelApi::call(std::string_view method,
+                                             const std::vector<std::string_view>& segments,
+                                             const json::value* body) {
+  http::HttpRequest request;
+  request.method = std::string(method);
+  request.url = base_ + "/v1";
+  for (const std::string_view segment : segments) {
+    request.url += '/';
+    request.url += percent_encode_segment(segment);
+  }
+  request.headers = {{"x-richpanel-key", settings_.api_key}, {"accept", "application/json"}};
+  if (body != nullptr) {
+    request.headers.emplace_back("content-type", "application/json");
+    request.body = json::serialize(*body);
+  }
+  request.total_timeout = settings_.timeout;
+  request.connect_timeout = std::min(settings_.connect_timeout, settings_.timeout);
+
+  const int attempts = std::clamp(settings_.attempts, 1, kMaxAttempts);
+  for (int n = 1;; ++n) {
+    auto result = attempt(request);
+    if (result || n >= attempts) return result;
+    const core::Error& error = result.error();
+    if (error.kind != ErrorKind::transient && error.kind != ErrorKind::rate_limited) {
+      return result;
+    }
+    std::chrono::milliseconds wait{0};
+    if (error.retry_after) {
+      // Too long to hold a worker: hand the hint to the queue instead.
+      if (*error.retry_after > settings_.max_inline_wait) return result;
+      wait = *error.retry_after;
+    } else {
+      wait = settings_.backoff
+                 ? settings_.backoff(n)
+                 : full_jitter_backoff(n, std::chrono::seconds(2), std::chrono::seconds(60));
+    }
+    pause(wait);
+  }
+}
+
+core::Result<json::value> RichpanelApi::attempt(const http::HttpRequest& request) {
+  auto client = borrow();
+  auto response = client->send(request);
+  give_back(std::move(client));
+  if (!response) return tl::unexpected(transport_error(response.error()));
+  if (response->status < 200 || response->status >= 300) {
+    return tl::unexpected(richpanel_status_error(*response));
+  }
+  if (response->body.empty()) return json::value(json::object());
+  boost::system::error_code ec;
+  json::value parsed = json::parse(response->body, ec);
+  if (ec) return core::fail(ErrorKind::permanent, "richpanel_invalid_json");
+  return parsed;
+}
+
+std::unique_ptr<http::HttpClient> RichpanelApi::borrow() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto client = std::move(idle_.back());
+      idle_.pop_back();
+      return client;
+    }
+  }
+  return std::make_unique<http::HttpClient>(http::HttpClientOptions{settings_.ca_bundle_path});
+}
+
+void RichpanelApi::give_back(std::unique_ptr<http::HttpClient> client) {
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(client));
+}
+
+void RichpanelApi::pause(std::chrono::milliseconds how_long) const {
+  if (settings_.sleep) return settings_.sleep(how_long);
+  if (how_long.count() > 0) std::this_thread::sleep_for(how_long);
+}
+
+}  // namespace rpmw::adapters::richpanel

@@ -1,0 +1,77 @@
+#pragma once
+// The Richpanel REST transport shared by RichpanelHelpdesk and RichpanelOrderSource: auth and
+// JSON headers, percent-encoded path segments, status → core::Error mapping and bounded retries
+// (spec/04). It never logs, and error codes carry neither the key nor any body text.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "adapters/http/http_client.h"
+#include "core/common/error.h"
+
+namespace rpmw::adapters::richpanel {
+
+// The pause before retry `attempt` (1 = before the second attempt) of a call that failed without
+// a Retry-After hint.
+using BackoffFn = std::function<std::chrono::milliseconds(int attempt)>;
+// Waits; injected so tests never really sleep.
+using SleepFn = std::function<void(std::chrono::milliseconds)>;
+
+struct RichpanelSettings {
+  std::string base_url = "https://api.richpanel.com";
+  std::string api_key;
+  std::chrono::milliseconds timeout{10000};         // per attempt, whole exchange
+  std::chrono::milliseconds connect_timeout{3000};  // capped by `timeout`
+  int attempts = 3;                                 // in total, clamped to [1, 3]
+  // A Retry-After longer than this is not waited out inline: the call fails rate_limited with
+  // retry_after so the event is re-queued with that delay instead of holding a worker.
+  std::chrono::milliseconds max_inline_wait{5000};
+  BackoffFn backoff;  // empty: full jitter, base 2 s, cap 60 s
+  SleepFn sleep;      // empty: std::this_thread::sleep_for
+  std::string ca_bundle_path;
+};
+
+// Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^(attempt-1))].
+std::chrono::milliseconds full_jitter_backoff(int attempt, std::chrono::milliseconds base,
+                                              std::chrono::milliseconds cap);
+
+// RFC 3986 percent-encoding of one path segment: everything but the unreserved characters
+// (ALPHA / DIGIT / "-" / "." / "_" / "~") becomes %XX, so '/' cannot split an id.
+std::string percent_encode_segment(std::string_view segment);
+
+// Status mapping of a non-2xx response (exposed for tests).
+core::Error richpanel_status_error(const http::HttpResponse& response);
+
+class RichpanelApi {
+ public:
+  explicit RichpanelApi(RichpanelSettings settings);
+  ~RichpanelApi();
+  RichpanelApi(const RichpanelApi&) = delete;
+  RichpanelApi& operator=(const RichpanelApi&) = delete;
+
+  // `segments` are raw (decoded) path segments after /v1; each is percent-encoded. The body is
+  // sent when non-null. A 2xx answer is parsed as JSON (an empty body reads as {}).
+  core::Result<boost::json::value> call(std::string_view method,
+                                        const std::vector<std::string_view>& segments,
+                                        const boost::json::value* body = nullptr);
+
+ private:
+  core::Result<boost::json::value> attempt(const http::HttpRequest& request);
+  std::unique_ptr<http::HttpClient> borrow();
+  void give_back(std::unique_ptr<http::HttpClient> client);
+  void pause(std::chrono::milliseconds how_long) const;
+
+  RichpanelSettings settings_;
+  std::string base_;  // base_url without trailing '/'
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<http::HttpClient>> idle_;  // one easy handle per concurrent call
+};
+
+}  // namespace rpmw::adapters::richpanel

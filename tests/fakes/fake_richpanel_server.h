@@ -1,0 +1,85 @@
+#pragma once
+// A Richpanel REST server on 127.0.0.1 for tests, faithful to the quirks in spec/04: key check
+// (401), percent-decoded path ids, 404 on unknown ids, the update rules (wrapped bodies, OPEN /
+// CLOSED only, `state` ignored), operator comments for send-message and comment updates, tag
+// union/removal, linked orders and orders from fixtures, a rate limit with the documented headers,
+// and injected faults. Every request is recorded. Thread-safe; settings can change at any time.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+namespace rpmw::fakes {
+
+struct FakeRichpanelCall {
+  std::string method;
+  std::string path;                            // percent-decoded, without the query
+  std::string target;                          // as received
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  unsigned status = 0;     // what the fake answered
+  bool delivered = false;  // send-message that reached an email customer
+};
+
+enum class FakeRichpanelFault {
+  none,
+  server_error,  // answer `status` (default 500)
+  rate_limited,  // 429, with Retry-After unless the rate limit says to omit it
+  delay,         // answer normally after `delay` (a client with a shorter timeout times out)
+};
+
+// "none", "server_error", "rate_limited", "delay" (the control API's names).
+std::optional<FakeRichpanelFault> parse_fake_richpanel_fault(std::string_view name);
+
+struct FakeRichpanelRateLimit {
+  int limit = 0;  // requests per window; 0 = unlimited
+  std::chrono::milliseconds window{30000};
+  bool send_retry_after = true;  // real tenants sometimes omit it
+};
+
+class FakeRichpanelServer {
+ public:
+  static constexpr const char* kDefaultKey = "rp-test-key";
+  static constexpr const char* kOperatorId = "fake-operator";
+
+  explicit FakeRichpanelServer(std::string api_key = kDefaultKey, std::uint16_t port = 0);
+  ~FakeRichpanelServer();
+  FakeRichpanelServer(const FakeRichpanelServer&) = delete;
+  FakeRichpanelServer& operator=(const FakeRichpanelServer&) = delete;
+
+  std::uint16_t port() const;
+  std::string base_url() const;  // http://127.0.0.1:<port> (paths add /v1/...)
+  void stop();                   // idempotent; held answers are dropped
+
+  // A ticket object, bare or under "ticket"; its "id" is the (decoded) key. Replaces any other.
+  void put_ticket(const boost::json::value& ticket);
+  std::optional<boost::json::object> ticket(const std::string& id) const;
+  // Links an order to a ticket. `order_json` is served as given (bare or under "order"); its
+  // orderId (at the top or under "order") names it.
+  void link_order(const std::string& ticket_id, const boost::json::value& order_json,
+                  const std::string& app_client_id = "shopify-app-1");
+
+  // The next `count` requests (control API excluded) fail or wait as `fault` says.
+  void set_fault(FakeRichpanelFault fault, int count, unsigned status = 500,
+                 std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+  void set_rate_limit(FakeRichpanelRateLimit limit);
+  void set_retry_after_seconds(int seconds);  // sent with 429s (default 1)
+  // 400 answers as the bare error array instead of {"errors": [...]}.
+  void set_bare_error_array(bool bare);
+
+  std::vector<FakeRichpanelCall> calls() const;
+  std::size_t call_count() const;
+  void clear_calls();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rpmw::fakes
