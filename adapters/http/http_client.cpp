@@ -164,4 +164,20 @@ core::Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   return response;
 }
 
+core::Result<HttpResponse> HttpClientPool::send(const HttpRequest& request) {
+  std::unique_ptr<HttpClient> client;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      client = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!client) client = std::make_unique<HttpClient>(options_);
+  auto response = client->send(request);
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(client));
+  return response;
+}
+
 }  // namespace rpmw::adapters::http

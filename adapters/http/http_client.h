@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -55,6 +57,19 @@ class HttpClient {
  private:
   HttpClientOptions options_;
   void* handle_;  // CURL*
+};
+
+// Easy handles for a client shared by worker threads: each send borrows an idle client (or makes
+// one), so a connection is reused by one thread at a time and never shared.
+class HttpClientPool {
+ public:
+  explicit HttpClientPool(HttpClientOptions options = {}) : options_(std::move(options)) {}
+  core::Result<HttpResponse> send(const HttpRequest& request);
+
+ private:
+  HttpClientOptions options_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<HttpClient>> idle_;
 };
 
 }  // namespace rpmw::adapters::http

@@ -65,7 +65,8 @@ std::string wrap_untrusted(std::string_view text) {
   return out;
 }
 
-OpenAiChat::OpenAiChat(OpenAiSettings settings) : settings_(std::move(settings)) {
+OpenAiChat::OpenAiChat(OpenAiSettings settings)
+    : settings_(std::move(settings)), clients_(http::HttpClientOptions{settings_.ca_bundle_path}) {
   std::string_view base = settings_.base_url;
   while (base.ends_with('/')) base.remove_suffix(1);
   url_ = std::string(base) + "/chat/completions";
@@ -111,9 +112,7 @@ core::Result<ChatAnswer> OpenAiChat::complete(std::string_view system_prompt,
 
 core::Result<ChatAnswer> OpenAiChat::attempt(const http::HttpRequest& request,
                                              std::string_view schema_name) {
-  auto client = borrow();
-  auto response = client->send(request);
-  give_back(std::move(client));
+  auto response = clients_.send(request);
   if (!response) return tl::unexpected(transport_error(response.error()));
   if (response->status < 200 || response->status >= 300) {
     return tl::unexpected(status_error(*response));
@@ -168,23 +167,6 @@ core::Result<ChatAnswer> OpenAiChat::read_answer(const http::HttpResponse& respo
                      ? std::string(model->get_string())
                      : settings_.model;
   return answer;
-}
-
-std::unique_ptr<http::HttpClient> OpenAiChat::borrow() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_.empty()) {
-      auto client = std::move(idle_.back());
-      idle_.pop_back();
-      return client;
-    }
-  }
-  return std::make_unique<http::HttpClient>(http::HttpClientOptions{settings_.ca_bundle_path});
-}
-
-void OpenAiChat::give_back(std::unique_ptr<http::HttpClient> client) {
-  std::lock_guard lock(mutex_);
-  idle_.push_back(std::move(client));
 }
 
 }  // namespace rpmw::adapters::llm

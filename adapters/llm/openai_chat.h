@@ -1,7 +1,7 @@
 #pragma once
 // One strict json_schema chat completion against an OpenAI-compatible endpoint, with the retry
 // policy and error mapping shared by the classifier and the verifier. Thread-safe: each call
-// borrows an idle HTTP client (one easy handle each), so connections are reused per thread.
+// borrows an idle HTTP client from a pool (one easy handle each), so connections are reused.
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,13 +52,10 @@ class OpenAiChat {
   core::Result<ChatAnswer> attempt(const http::HttpRequest& request, std::string_view schema_name);
   core::Result<ChatAnswer> read_answer(const http::HttpResponse& response,
                                        std::string_view schema_name);
-  std::unique_ptr<http::HttpClient> borrow();
-  void give_back(std::unique_ptr<http::HttpClient> client);
 
   const OpenAiSettings settings_;
   std::string url_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<http::HttpClient>> idle_;
+  http::HttpClientPool clients_;
 };
 
 }  // namespace rpmw::adapters::llm

@@ -114,7 +114,8 @@ core::Error richpanel_status_error(const http::HttpResponse& response) {
   return {ErrorKind::permanent, std::move(code), std::nullopt};
 }
 
-RichpanelApi::RichpanelApi(RichpanelSettings settings) : settings_(std::move(settings)) {
+RichpanelApi::RichpanelApi(RichpanelSettings settings)
+    : settings_(std::move(settings)), clients_(http::HttpClientOptions{settings_.ca_bundle_path}) {
   std::string_view base = settings_.base_url;
   while (base.ends_with('/')) base.remove_suffix(1);
   base_ = std::string(base);
@@ -163,9 +164,7 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
 }
 
 core::Result<json::value> RichpanelApi::attempt(const http::HttpRequest& request) {
-  auto client = borrow();
-  auto response = client->send(request);
-  give_back(std::move(client));
+  auto response = clients_.send(request);
   if (!response) return tl::unexpected(transport_error(response.error()));
   if (response->status < 200 || response->status >= 300) {
     return tl::unexpected(richpanel_status_error(*response));
@@ -175,23 +174,6 @@ core::Result<json::value> RichpanelApi::attempt(const http::HttpRequest& request
   json::value parsed = json::parse(response->body, ec);
   if (ec) return core::fail(ErrorKind::permanent, "richpanel_invalid_json");
   return parsed;
-}
-
-std::unique_ptr<http::HttpClient> RichpanelApi::borrow() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_.empty()) {
-      auto client = std::move(idle_.back());
-      idle_.pop_back();
-      return client;
-    }
-  }
-  return std::make_unique<http::HttpClient>(http::HttpClientOptions{settings_.ca_bundle_path});
-}
-
-void RichpanelApi::give_back(std::unique_ptr<http::HttpClient> client) {
-  std::lock_guard lock(mutex_);
-  idle_.push_back(std::move(client));
 }
 
 void RichpanelApi::pause(std::chrono::milliseconds how_long) const {

@@ -64,14 +64,11 @@ class RichpanelApi {
 
  private:
   core::Result<boost::json::value> attempt(const http::HttpRequest& request);
-  std::unique_ptr<http::HttpClient> borrow();
-  void give_back(std::unique_ptr<http::HttpClient> client);
   void pause(std::chrono::milliseconds how_long) const;
 
   RichpanelSettings settings_;
   std::string base_;  // base_url without trailing '/'
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<http::HttpClient>> idle_;  // one easy handle per concurrent call
+  http::HttpClientPool clients_;
 };
 
 }  // namespace rpmw::adapters::richpanel
