@@ -1,4 +1,5 @@
 #include "tests/fakes/fake_llm_server.h"
+#include "tests/fakes/fake_http_server.h"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -267,89 +268,20 @@ struct ServerState {
   }
 };
 
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, ServerState& server)
-      : stream_(std::move(socket)), timer_(stream_.get_executor()), server_(server) {}
-
-  void read() {
-    request_ = {};
-    bhttp::async_read(stream_, buffer_, request_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec) return self->close();
-                        self->respond();
-                      });
-  }
-
- private:
-  void respond() {
-    Reply reply = server_.handle(request_);
-    response_ = {};
-    response_.version(11);
-    response_.result(reply.status);
-    response_.set(bhttp::field::content_type, "application/json");
-    for (const auto& [name, value] : reply.headers) response_.set(name, value);
-    response_.body() = std::move(reply.body);
-    response_.keep_alive(request_.keep_alive());
-    response_.prepare_payload();
-    if (reply.delay.count() == 0) return write();
-    timer_.expires_after(reply.delay);
-    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec) return self->close();
-      self->write();
-    });
-  }
-
-  void write() {
-    bhttp::async_write(stream_, response_,
-                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                         if (ec || !self->response_.keep_alive()) return self->close();
-                         self->read();
-                       });
-  }
-
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  }
-
-  beast::tcp_stream stream_;
-  asio::steady_timer timer_;
-  ServerState& server_;
-  beast::flat_buffer buffer_;
-  bhttp::request<bhttp::string_body> request_;
-  bhttp::response<bhttp::string_body> response_;
-};
-
-void accept(tcp::acceptor& acceptor, ServerState& state) {
-  acceptor.async_accept([&acceptor, &state](beast::error_code ec, tcp::socket socket) {
-    if (ec) return;  // the acceptor was closed
-    std::make_shared<Session>(std::move(socket), state)->read();
-    accept(acceptor, state);
-  });
-}
-
 }  // namespace
 
 struct FakeLlmServer::Impl {
-  ServerState state;  // first: outlives the sessions the io_context destroys
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::thread thread;
-  std::atomic<bool> running{false};
-  std::uint16_t port = 0;
+  ServerState state;  // first: outlives the server that calls into it
+  std::unique_ptr<FakeHttpServer> http;
 };
 
 FakeLlmServer::FakeLlmServer(std::uint16_t port) : impl_(std::make_unique<Impl>()) {
-  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
-  impl_->acceptor.open(endpoint.protocol());
-  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-  impl_->acceptor.bind(endpoint);
-  impl_->acceptor.listen();
-  impl_->port = impl_->acceptor.local_endpoint().port();
-  accept(impl_->acceptor, impl_->state);
-  impl_->running = true;
-  impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
+  impl_->http = std::make_unique<FakeHttpServer>(
+      port, [state = &impl_->state](const FakeHttpRequest& request) {
+        Reply reply = state->handle(request);
+        return FakeHttpReply{reply.status, std::move(reply.headers), std::move(reply.body),
+                             reply.delay};
+      });
 }
 
 FakeLlmServer::~FakeLlmServer() {
@@ -357,19 +289,15 @@ FakeLlmServer::~FakeLlmServer() {
 }
 
 std::uint16_t FakeLlmServer::port() const {
-  return impl_->port;
+  return impl_->http->port();
 }
 
 std::string FakeLlmServer::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(impl_->port) + "/v1";
+  return "http://127.0.0.1:" + std::to_string(impl_->http->port()) + "/v1";
 }
 
 void FakeLlmServer::stop() {
-  if (!impl_->running.exchange(false)) return;
-  impl_->io.stop();
-  impl_->thread.join();
-  beast::error_code ignored;
-  impl_->acceptor.close(ignored);
+  impl_->http->stop();
 }
 
 void FakeLlmServer::set_mode(FakeLlmMode mode) {
