@@ -143,14 +143,29 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
 
   const int attempts = std::clamp(settings_.attempts, 1, kMaxAttempts);
   for (int n = 1;; ++n) {
+    if (settings_.budget) {
+      const std::chrono::milliseconds turn = settings_.budget->reserve();
+      if (turn > settings_.max_inline_wait) {
+        // The account is booked up for longer than a worker should hold on: re-queue the event.
+        settings_.budget->release();
+        return tl::unexpected(core::Error{ErrorKind::rate_limited, "richpanel_budget", turn});
+      }
+      if (turn.count() > 0) pause(turn);
+    }
     auto result = attempt(request);
+    if (!result && result.error().kind == ErrorKind::rate_limited && settings_.budget) {
+      settings_.budget->on_rate_limited(result.error().retry_after);
+    }
     if (result || n >= attempts) return result;
     const core::Error& error = result.error();
     if (error.kind != ErrorKind::transient && error.kind != ErrorKind::rate_limited) {
       return result;
     }
     std::chrono::milliseconds wait{0};
-    if (error.retry_after) {
+    if (error.kind == ErrorKind::rate_limited && settings_.budget) {
+      // The budget now holds every caller back (Retry-After or the cool-down): no second wait.
+      if (error.retry_after && *error.retry_after > settings_.max_inline_wait) return result;
+    } else if (error.retry_after) {
       // Too long to hold a worker: hand the hint to the queue instead.
       if (*error.retry_after > settings_.max_inline_wait) return result;
       wait = *error.retry_after;

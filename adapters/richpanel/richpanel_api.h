@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/http/http_client.h"
+#include "adapters/http/vendor_budget.h"
 #include "core/common/error.h"
 
 namespace rpmw::adapters::richpanel {
@@ -33,6 +34,9 @@ struct RichpanelSettings {
   // A Retry-After longer than this is not waited out inline: the call fails rate_limited with
   // retry_after so the event is re-queued with that delay instead of holding a worker.
   std::chrono::milliseconds max_inline_wait{5000};
+  // The account's shared request budget (one per Richpanel key, shared by every RichpanelApi of
+  // it); null: no client-side pacing. A 429 slows it down for everyone.
+  std::shared_ptr<http::VendorBudget> budget;
   BackoffFn backoff;  // empty: full jitter, base 2 s, cap 60 s
   SleepFn sleep;      // empty: std::this_thread::sleep_for
   std::string ca_bundle_path;

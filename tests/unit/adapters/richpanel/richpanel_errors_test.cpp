@@ -9,6 +9,7 @@
 
 #include "adapters/richpanel/richpanel_api.h"
 #include "adapters/richpanel/richpanel_helpdesk.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/unit/adapters/richpanel/richpanel_test_support.h"
 
 namespace json = boost::json;
@@ -220,4 +221,44 @@ TEST_CASE("adapters/richpanel: a refused connection is transient and retried") {
   CHECK(ticket.error().kind == ErrorKind::transient);
   CHECK(ticket.error().code == "richpanel_connect_failed");
   CHECK(f.pauses->attempts() == std::vector<int>{1, 2});
+}
+
+TEST_CASE("adapters/richpanel: the shared budget paces calls and slows down after a 429") {
+  RichpanelFixture f;
+  rpmw::fakes::FakeClock clock;
+  auto settings = f.settings();
+  settings.budget = std::make_shared<rpmw::adapters::http::VendorBudget>(
+      rpmw::adapters::http::VendorBudgetSettings{1.0, 2, milliseconds(30000), 0.5}, clock);
+  auto pauses = f.pauses;
+  settings.sleep = [pauses, &clock](milliseconds how_long) {
+    std::lock_guard lock(pauses->mutex);
+    pauses->slept.push_back(how_long);
+    clock.advance(how_long);
+  };
+  // Two helpdesks of one account share the budget.
+  RichpanelHelpdesk first(settings);
+  RichpanelHelpdesk second(settings);
+  REQUIRE(first.get_ticket(kEmailId).has_value());
+  REQUIRE(second.get_ticket(kEmailId).has_value());
+  CHECK(f.pauses->all().empty());  // the burst of 2
+  REQUIRE(first.get_ticket(kEmailId).has_value());
+  CHECK(f.pauses->all() == std::vector<milliseconds>{milliseconds(1000)});
+
+  // A 429 without Retry-After: the retry waits for the slowed budget, not for a second backoff.
+  f.server.set_rate_limit({0, milliseconds(30000), false});
+  f.server.set_fault(FakeRichpanelFault::rate_limited, 1);
+  REQUIRE(second.get_ticket(kEmailId).has_value());
+  CHECK(f.pauses->attempts().empty());
+  CHECK(f.pauses->all().back() == milliseconds(2000));
+  CHECK(settings.budget->cooling_down());
+
+  // Booked up beyond max_inline_wait: handed back as rate_limited for the queue, nothing sent.
+  const std::size_t calls = f.server.call_count();
+  for (int i = 0; i < 4; ++i) (void)settings.budget->reserve();
+  const auto later = first.get_ticket(kEmailId);
+  REQUIRE_FALSE(later.has_value());
+  CHECK(later.error().code == "richpanel_budget");
+  CHECK(later.error().kind == ErrorKind::rate_limited);
+  CHECK(later.error().retry_after > settings.max_inline_wait);
+  CHECK(f.server.call_count() == calls);
 }
