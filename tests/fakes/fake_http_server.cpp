@@ -1,5 +1,7 @@
 #include "tests/fakes/fake_http_server.h"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -114,6 +116,20 @@ void FakeHttpServer::stop() {
   impl_->thread.join();
   beast::error_code ignored;
   impl_->acceptor.close(ignored);
+}
+
+sigset_t block_shutdown_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+void wait_for_shutdown_signal(const sigset_t& signals) {
+  int received = 0;
+  sigwait(&signals, &received);
 }
 
 }  // namespace rpmw::fakes

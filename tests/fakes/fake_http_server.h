@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <signal.h>
+
 #include <boost/beast/http.hpp>
 
 namespace rpmw::fakes {
@@ -40,5 +42,10 @@ class FakeHttpServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// For the fake servers' executables: block SIGTERM/SIGINT before any server thread starts (so
+// only the main thread sees them), then wait for one.
+sigset_t block_shutdown_signals();
+void wait_for_shutdown_signal(const sigset_t& signals);
 
 }  // namespace rpmw::fakes

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "tests/fakes/fake_http_server.h"
 #include "tests/fakes/fake_llm_server.h"
 
 namespace {
@@ -58,12 +59,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  // Blocked before the server thread starts, so only sigwait below sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = rpmw::fakes::block_shutdown_signals();
 
   std::unique_ptr<rpmw::fakes::FakeLlmServer> server;
   try {
@@ -77,8 +73,7 @@ int main(int argc, char** argv) {
   server->set_retry_after(retry_after);
   std::cout << "port=" << server->port() << std::endl;
 
-  int received = 0;
-  sigwait(&signals, &received);
+  rpmw::fakes::wait_for_shutdown_signal(signals);
   server->stop();
   return 0;
 }

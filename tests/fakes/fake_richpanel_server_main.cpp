@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "tests/fakes/fake_http_server.h"
 #include "tests/fakes/fake_richpanel_server.h"
 
 namespace {
@@ -44,12 +45,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  // Blocked before the server thread starts, so only sigwait below sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = rpmw::fakes::block_shutdown_signals();
 
   std::unique_ptr<rpmw::fakes::FakeRichpanelServer> server;
   try {
@@ -61,8 +57,7 @@ int main(int argc, char** argv) {
   }
   std::cout << "port=" << server->port() << std::endl;
 
-  int received = 0;
-  sigwait(&signals, &received);
+  rpmw::fakes::wait_for_shutdown_signal(signals);
   server->stop();
   return 0;
 }
