@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
   defaults.richpanel_configured = true;
   defaults.initial = {{"automation_enabled", "true"}};
   core::flags::FlagService flags(flag_store, clock, log, defaults, std::chrono::hours(1));
-  core::pipeline::Pipeline pipeline(
-      core::pipeline::PipelineDeps{state, flags, clock, log, metrics, kit->engine(), nullptr});
+  core::pipeline::Pipeline pipeline(core::pipeline::PipelineDeps{
+      state, flags, clock, log, metrics, kit->engine(), nullptr, nullptr, ""});
 
   // Envelopes are built up front so the timing covers the worker's work only.
   std::vector<core::QueuedEvent> queued;

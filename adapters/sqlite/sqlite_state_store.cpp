@@ -254,6 +254,14 @@ core::Result<std::optional<core::ActionRecord>> SqliteStateStore::load_action(
   return std::optional<core::ActionRecord>(std::move(record));
 }
 
+core::Result<std::optional<core::ActionRecord>> SqliteStateStore::get_action(
+    const std::string& action_key) {
+  return guarded([&]() -> core::Result<std::optional<core::ActionRecord>> {
+    std::lock_guard lock(mutex_);
+    return load_action(action_key);
+  });
+}
+
 core::Result<core::ActionClaim> SqliteStateStore::claim_action(const std::string& action_key) {
   return guarded([&]() -> core::Result<core::ActionClaim> {
     std::lock_guard lock(mutex_);

@@ -31,6 +31,8 @@ class SqliteStateStore final : public core::StateStore {
   core::Result<std::optional<core::EventRecord>> get_event(const std::string& event_key) override;
 
   core::Result<core::ActionClaim> claim_action(const std::string& action_key) override;
+  core::Result<std::optional<core::ActionRecord>> get_action(
+      const std::string& action_key) override;
   core::Status complete_action(const std::string& action_key, core::ActionStatus status,
                                const std::string& result_code) override;
 

@@ -97,8 +97,8 @@ int run_replay(const ConfigResult& loaded, const ReplayOptions& options) {
   defaults.initial = initial;
   core::flags::FlagService flags(flag_store, clock, log, defaults, std::chrono::seconds(30));
   fakes::FakeHelpdesk helpdesk;
-  core::pipeline::Pipeline pipeline(
-      core::pipeline::PipelineDeps{state, flags, clock, log, metrics, kit->engine(), &helpdesk});
+  core::pipeline::Pipeline pipeline(core::pipeline::PipelineDeps{
+      state, flags, clock, log, metrics, kit->engine(), &helpdesk, nullptr, ""});
 
   std::ofstream out_file;
   std::ostream* out = nullptr;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "app/templates/catalog_loader.h"
+
 namespace rpmw::app {
 namespace sqlite = adapters::sqlite;
 
@@ -15,6 +17,17 @@ std::string ensure_data_dir(const std::string& path) {
   if (ec) return "cannot create data dir " + path + ": " + ec.message();
   ::chmod(path.c_str(), 0700);
   return {};
+}
+
+adapters::richpanel::RichpanelSettings richpanel_settings(const Config& config,
+                                                          const core::Clock& clock) {
+  adapters::richpanel::RichpanelSettings settings;
+  settings.base_url = config.richpanel_base_url;
+  settings.api_key = config.richpanel_api_key;
+  // One budget per account: every worker thread's calls draw from it.
+  settings.budget = std::make_shared<adapters::http::VendorBudget>(
+      adapters::http::VendorBudgetSettings{config.richpanel_rate, config.richpanel_burst}, clock);
+  return settings;
 }
 
 LocalRuntime::LocalRuntime(Config config) : config_(std::move(config)) {}
@@ -52,17 +65,28 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
   rt->flags_ =
       std::make_unique<core::flags::FlagService>(*rt->flag_store_, rt->clock_, *rt->log_, defaults,
                                                  std::chrono::seconds(config.flag_cache_ttl_s));
+  if (!config.richpanel_api_key.empty()) {
+    auto api =
+        std::make_shared<adapters::richpanel::RichpanelApi>(richpanel_settings(config, rt->clock_));
+    rt->helpdesk_ = std::make_unique<adapters::richpanel::RichpanelHelpdesk>(api);
+    rt->orders_ = std::make_unique<adapters::richpanel::RichpanelOrderSource>(api);
+  }
   std::vector<std::string> errors;
-  rt->engine_ =
-      EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
-                        EngineOptions{nullptr, nullptr, nullptr, llm_options_of(config)}, errors);
-  if (!rt->engine_) {
+  rt->engine_ = EngineKit::create(
+      PolicySources{config.policies_dir, config.templates_dir},
+      EngineOptions{nullptr, nullptr, rt->orders_.get(), llm_options_of(config)}, errors);
+  CatalogLoad templates = load_template_catalog(config.templates_dir);
+  for (std::string& e : templates.errors) errors.push_back(std::move(e));
+  if (!rt->engine_ || !errors.empty()) {
     if (problems != nullptr) *problems = std::move(errors);
     return core::fail(core::ErrorKind::invalid_input, "policies_invalid");
   }
-  rt->pipeline_ = std::make_unique<core::pipeline::Pipeline>(
-      core::pipeline::PipelineDeps{*rt->state_, *rt->flags_, rt->clock_, *rt->log_, rt->metrics_,
-                                   rt->engine_->engine(), nullptr});
+  rt->catalog_ = std::move(templates.catalog);
+  core::pipeline::PipelineDeps deps{
+      *rt->state_,         *rt->flags_,   rt->clock_,
+      *rt->log_,           rt->metrics_,  rt->engine_->engine(),
+      rt->helpdesk_.get(), &rt->catalog_, config.richpanel_bot_author_id};
+  rt->pipeline_ = std::make_unique<core::pipeline::Pipeline>(deps);
   return rt;
 }
 

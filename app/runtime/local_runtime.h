@@ -6,6 +6,7 @@
 
 #include "adapters/observability/json_line_log.h"
 #include "adapters/observability/prometheus_metrics.h"
+#include "adapters/richpanel/richpanel_helpdesk.h"
 #include "adapters/sqlite/sqlite_event_queue.h"
 #include "adapters/sqlite/sqlite_flag_store.h"
 #include "adapters/sqlite/sqlite_state_store.h"
@@ -14,6 +15,7 @@
 #include "app/system/system_clock.h"
 #include "core/flags/flag_service.h"
 #include "core/pipeline/pipeline.h"
+#include "core/templates/catalog.h"
 
 namespace rpmw::app {
 
@@ -33,6 +35,9 @@ class LocalRuntime {
   core::flags::FlagService& flags() { return *flags_; }
   core::pipeline::Pipeline& pipeline() { return *pipeline_; }
   EngineKit& engine() { return *engine_; }
+  const core::templates::Catalog& catalog() const { return catalog_; }
+  // The Richpanel adapters; null without RPMW_RICHPANEL_API_KEY (decisions are only recorded).
+  core::Helpdesk* helpdesk() { return helpdesk_.get(); }
 
   // Deletes expired state rows and dedup keys; logs the counts.
   void purge();
@@ -49,9 +54,16 @@ class LocalRuntime {
   std::unique_ptr<adapters::sqlite::SqliteStateStore> state_;
   std::unique_ptr<adapters::sqlite::SqliteFlagStore> flag_store_;
   std::unique_ptr<core::flags::FlagService> flags_;
+  std::unique_ptr<adapters::richpanel::RichpanelHelpdesk> helpdesk_;
+  std::unique_ptr<adapters::richpanel::RichpanelOrderSource> orders_;
+  core::templates::Catalog catalog_;
   std::unique_ptr<EngineKit> engine_;
   std::unique_ptr<core::pipeline::Pipeline> pipeline_;
 };
+
+// The Richpanel client settings of a configuration, with a fresh shared request budget.
+adapters::richpanel::RichpanelSettings richpanel_settings(const Config& config,
+                                                          const core::Clock& clock);
 
 // Creates the data dir (0700) when missing; error text for the user on failure.
 std::string ensure_data_dir(const std::string& path);

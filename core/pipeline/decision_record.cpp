@@ -86,6 +86,33 @@ json::object decision_record(const RecordIds& ids, const EngineResult& result,
   return record;
 }
 
+void apply_plan(json::object& record, const actions::ActionPlan& plan) {
+  if (plan.reply) {
+    record["template_id"] = plan.reply->template_id;
+    record["reply_path"] = plan.reply->path;
+    record["reply_variant"] = plan.reply->variant;
+  } else if (record["action"] == "send_reply") {
+    record["action"] = "route_only";
+    record["template_id"] = nullptr;
+  }
+  record["close_after_reply"] = plan.close_after_reply;
+  record["tags"] = array_of(plan.tags);
+  record["reply_tags"] = array_of(plan.reply_tags);
+  json::array& reasons = record["reason_codes"].as_array();
+  for (const std::string& code : plan.reason_codes) reasons.emplace_back(code);
+}
+
+void put_execution(json::object& record, const actions::ExecutionReport& report, bool resumed) {
+  record["execution"] = json::object{{"mode", "live"},
+                                     {"reply", report.reply},
+                                     {"tags", report.tags},
+                                     {"close", report.close},
+                                     {"vendor_calls", report.vendor_calls},
+                                     {"tags_written", array_of(report.tags_written)},
+                                     {"reason_codes", array_of(report.reason_codes)},
+                                     {"resumed", resumed}};
+}
+
 json::object skipped_record(const RecordIds& ids, const std::string& reason_code,
                             const RecordVersions& versions) {
   json::object record;

@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/actions/action_executor.h"
+#include "core/actions/action_plan.h"
 #include "core/pipeline/decision_engine.h"
 
 namespace rpmw::core::pipeline {
@@ -31,6 +33,14 @@ RecordVersions versions_of(const policy::PolicySet& policies);
 boost::json::object decision_record(const RecordIds& ids, const EngineResult& result,
                                     const RecordVersions& versions, bool shadow_mode,
                                     double latency_ms);
+
+// What the action layer will really do: a downgraded or dropped reply changes the action, the
+// template and the tags; planning's reason codes are added.
+void apply_plan(boost::json::object& record, const actions::ActionPlan& plan);
+
+// The "execution" object: reply/tags/close outcomes, vendor calls, and whether it resumed.
+void put_execution(boost::json::object& record, const actions::ExecutionReport& report,
+                   bool resumed);
 
 // A record for an event that was not decided (duplicate, operator comment last, no text).
 boost::json::object skipped_record(const RecordIds& ids, const std::string& reason_code,

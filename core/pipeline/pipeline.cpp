@@ -61,30 +61,66 @@ bool is_block_reason(const std::string& code) {
 
 }  // namespace
 
+Pipeline::Pipeline(PipelineDeps deps)
+    : deps_(deps), versions_(versions_of(deps.engine.policies())) {
+  if (deps_.helpdesk != nullptr && deps_.catalog != nullptr) {
+    executor_.emplace(actions::ExecutorDeps{*deps_.helpdesk, deps_.state, *deps_.catalog, deps_.log,
+                                            deps_.metrics, deps_.bot_author_id});
+  }
+}
+
+struct Pipeline::Attempt {
+  const QueuedEvent& event;
+  ingest::Envelope envelope;
+  flags::FlagSnapshot flags;
+  Ticket ticket;
+  const Comment* latest = nullptr;
+  std::string comment_id;
+  PipelineOutcome outcome;
+  RecordIds ids;
+  std::chrono::steady_clock::time_point started;
+};
+
+namespace {
+
+std::string plan_key(const std::string& event_key, const std::string& ticket_id) {
+  return actions::action_key(event_key, "plan", ticket_id);
+}
+
+std::string string_field(const json::object& record, std::string_view key) {
+  const json::value* v = record.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
 Result<PipelineOutcome> Pipeline::process(const QueuedEvent& event) {
   const auto started = std::chrono::steady_clock::now();
   auto envelope = ingest::decode_envelope(event.body);
   if (!envelope) return tl::unexpected(envelope.error());
-  const ingest::WebhookEvent& webhook = envelope->webhook;
-  const flags::FlagSnapshot flags = deps_.flags.snapshot();
+  Attempt attempt{event,  std::move(*envelope), deps_.flags.snapshot(), {}, nullptr, {}, {}, {},
+                  started};
+  const ingest::WebhookEvent& webhook = attempt.envelope.webhook;
 
   // Step 1: one ticket read (reading is not writing, so shadow mode reads too), or the synthetic
   // one-comment ticket built from the webhook when no Richpanel key is configured.
-  Ticket ticket;
   if (deps_.helpdesk != nullptr) {
     auto fetched = deps_.helpdesk->get_ticket(webhook.ticket_id);
     if (!fetched) return tl::unexpected(fetched.error());
-    ticket = std::move(*fetched);
+    attempt.ticket = std::move(*fetched);
   } else {
     const std::string comment_id = webhook.message_id.empty() ? event.event_id : webhook.message_id;
-    ticket =
+    attempt.ticket =
         synthetic_ticket(webhook.ticket_id, comment_id, webhook.channel, webhook.customer_message);
   }
-  const Comment* latest = latest_customer_comment(ticket);
-  const std::string comment_id = latest != nullptr ? latest->id : event.event_id;
-  PipelineOutcome outcome{PipelineOutcome::Kind::processed,
-                          event_key_for(webhook.ticket_id, comment_id), webhook.ticket_id, ""};
-  const RecordIds ids{envelope->trace_id, outcome.event_key, event.event_id, webhook.ticket_id, ""};
+  attempt.latest = latest_customer_comment(attempt.ticket);
+  attempt.comment_id = attempt.latest != nullptr ? attempt.latest->id : event.event_id;
+  PipelineOutcome& outcome = attempt.outcome;
+  outcome = PipelineOutcome{PipelineOutcome::Kind::processed,
+                            event_key_for(webhook.ticket_id, attempt.comment_id), webhook.ticket_id,
+                            "", "none"};
+  attempt.ids = RecordIds{attempt.envelope.trace_id, outcome.event_key, event.event_id,
+                          webhook.ticket_id, ""};
 
   auto claim = deps_.state.begin_event(outcome.event_key);
   if (!claim) return tl::unexpected(claim.error());
@@ -92,7 +128,7 @@ Result<PipelineOutcome> Pipeline::process(const QueuedEvent& event) {
     outcome.kind = PipelineOutcome::Kind::duplicate;
     outcome.action = "skipped";
     LogEvent duplicate(LogLevel::info, "system.idempotency.duplicate_event_detected");
-    duplicate.trace(envelope->trace_id)
+    duplicate.trace(attempt.envelope.trace_id)
         .ticket(webhook.ticket_id)
         .event_key(outcome.event_key)
         .step("worker");
@@ -100,70 +136,191 @@ Result<PipelineOutcome> Pipeline::process(const QueuedEvent& event) {
     return outcome;
   }
 
+  // An earlier attempt began acting: finish its plan (our own reply and tags on the ticket must
+  // not be mistaken for an operator answer or a follow-up).
+  if (executor_ && !attempt.flags.shadow_mode) {
+    auto stored = deps_.state.get_action(plan_key(outcome.event_key, webhook.ticket_id));
+    if (!stored) return tl::unexpected(stored.error());
+    if (*stored && (*stored)->status == ActionStatus::done) return resume(attempt, **stored);
+  }
+
   // Nothing new from the customer: the newest comment is an operator's (ours or Richpanel's own
   // auto-reply), or there is no customer comment at all.
-  const bool operator_last = !ticket.comments.empty() && ticket.comments.back().is_operator;
-  if (latest == nullptr || operator_last) {
-    json::object record = skipped_record(ids, policy::reason::kOperatorLast, versions_);
-    DecisionRecord decision{webhook.ticket_id,  outcome.event_key, event.event_id,
-                            envelope->trace_id, deps_.clock.now(), json::serialize(record)};
-    if (auto done = deps_.state.finish_event(outcome.event_key, EventStatus::done, decision);
-        !done) {
-      return tl::unexpected(done.error());
-    }
+  const bool operator_last =
+      !attempt.ticket.comments.empty() && attempt.ticket.comments.back().is_operator;
+  if (attempt.latest == nullptr || operator_last) {
+    json::object record = skipped_record(attempt.ids, policy::reason::kOperatorLast, versions_);
+    if (auto done = finish(attempt, std::move(record)); !done) return tl::unexpected(done.error());
     outcome.kind = PipelineOutcome::Kind::skipped;
     outcome.action = "skipped";
     deps_.log.write(LogEvent(LogLevel::info, "policy.automation.blocked")
-                        .trace(envelope->trace_id)
+                        .trace(attempt.envelope.trace_id)
                         .ticket(webhook.ticket_id)
                         .event_key(outcome.event_key)
                         .code("reason", policy::reason::kOperatorLast));
     return outcome;
   }
+  return decide_and_act(attempt);
+}
 
-  auto conversation = deps_.state.get_conversation(webhook.ticket_id);
+actions::ActionPlan Pipeline::plan_for(const EngineResult& result,
+                                       const flags::FlagSnapshot& flags) const {
+  const policy::PolicySet& policies = deps_.engine.policies();
+  actions::PlanContext context{
+      *deps_.catalog, result.features.channel, deps_.bot_author_id, [&](const std::string& id) {
+        const policy::TemplatePolicy* tp = policies.template_policy(id);
+        return tp != nullptr && flags.template_enabled(id, tp->enabled_by_default);
+      }};
+  return actions::plan_actions(result.decision, context);
+}
+
+Result<PipelineOutcome> Pipeline::decide_and_act(Attempt& attempt) {
+  const std::string& ticket_id = attempt.outcome.ticket_id;
+  auto conversation = deps_.state.get_conversation(ticket_id);
   if (!conversation) return tl::unexpected(conversation.error());
 
-  const EngineResult result =
-      deps_.engine.run(EngineInput{ticket, *latest, flags, *conversation, deps_.clock.now()});
+  const EngineResult result = deps_.engine.run(EngineInput{
+      attempt.ticket, *attempt.latest, attempt.flags, *conversation, deps_.clock.now()});
   const double latency_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  json::object record = decision_record(ids, result, versions_, flags.shadow_mode, latency_ms);
-  DecisionRecord decision{webhook.ticket_id,  outcome.event_key, event.event_id,
-                          envelope->trace_id, deps_.clock.now(), json::serialize(record)};
-  if (auto done = deps_.state.finish_event(outcome.event_key, EventStatus::done, decision); !done) {
-    return tl::unexpected(done.error());
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - attempt.started)
+          .count();
+  json::object record =
+      decision_record(attempt.ids, result, versions_, attempt.flags.shadow_mode, latency_ms);
+  const bool acting = executor_ && !attempt.flags.shadow_mode;
+  std::optional<actions::ActionPlan> plan;
+  if (acting) {
+    plan = plan_for(result, attempt.flags);
+    apply_plan(record, *plan);
   }
-  record_conversation(webhook.ticket_id, comment_id, result, *conversation);
-  emit(envelope->trace_id, webhook.ticket_id, outcome.event_key, result, latency_ms,
-       flags.shadow_mode);
-  outcome.action = result.decision.action;
-  return outcome;
+  attempt.outcome.action = string_field(record, "action");
+  emit(attempt.ids.trace_id, ticket_id, attempt.outcome.event_key, result, attempt.outcome.action,
+       string_field(record, "template_id"), latency_ms, attempt.flags.shadow_mode);
+
+  bool replied = false;
+  if (acting) {
+    // Stored before the first write, so a retry resumes this plan rather than deciding anew.
+    json::object stored{{"plan", actions::plan_to_json(*plan)}, {"record", record}};
+    const std::string key = plan_key(attempt.outcome.event_key, ticket_id);
+    if (auto claimed = deps_.state.claim_action(key); !claimed) {
+      return tl::unexpected(claimed.error());
+    }
+    if (auto put = deps_.state.complete_action(key, ActionStatus::done, json::serialize(stored));
+        !put) {
+      return tl::unexpected(put.error());
+    }
+    auto report = act(attempt, *plan);
+    if (!report) return tl::unexpected(report.error());
+    put_execution(record, *report, false);
+    replied = report->replied();
+  } else {
+    record["execution"] = json::object{{"mode", attempt.flags.shadow_mode ? "shadow" : "none"}};
+  }
+  if (auto done = finish(attempt, std::move(record)); !done) return tl::unexpected(done.error());
+  record_conversation(ticket_id, attempt.comment_id, result.decision.primary_intent,
+                      result.decision.team, replied, *conversation);
+  return attempt.outcome;
+}
+
+Result<PipelineOutcome> Pipeline::resume(Attempt& attempt, const ActionRecord& stored_plan) {
+  const std::string& ticket_id = attempt.outcome.ticket_id;
+  json::error_code ec;
+  json::value stored = json::parse(stored_plan.result_code, ec);
+  if (ec || !stored.is_object() || !stored.as_object().contains("record") ||
+      !stored.as_object().at("record").is_object()) {
+    return fail(ErrorKind::internal, "corrupt_action_plan");
+  }
+  auto plan = actions::plan_from_json(stored.as_object()["plan"]);
+  if (!plan) return tl::unexpected(plan.error());
+  json::object record = std::move(stored.as_object()["record"].as_object());
+  auto conversation = deps_.state.get_conversation(ticket_id);
+  if (!conversation) return tl::unexpected(conversation.error());
+
+  if (plan->reply && attempt.latest != nullptr) {
+    // The reply text is never stored: render it again, and use it only if it is the same reply.
+    auto sent =
+        deps_.state.get_action(actions::action_key(attempt.outcome.event_key, "reply", ticket_id));
+    if (!sent) return tl::unexpected(sent.error());
+    if (!*sent || (*sent)->status != ActionStatus::done) {
+      const EngineResult again = deps_.engine.run(EngineInput{
+          attempt.ticket, *attempt.latest, attempt.flags, *conversation, deps_.clock.now()});
+      actions::ActionPlan fresh = plan_for(again, attempt.flags);
+      if (fresh.reply && fresh.reply->fingerprint == plan->reply->fingerprint) {
+        plan->reply->body = std::move(fresh.reply->body);
+      }
+    }
+  }
+  deps_.log.write(LogEvent(LogLevel::info, "worker.actions.resumed")
+                      .trace(attempt.ids.trace_id)
+                      .ticket(ticket_id)
+                      .event_key(attempt.outcome.event_key));
+  auto report = act(attempt, *plan);
+  if (!report) return tl::unexpected(report.error());
+  put_execution(record, *report, true);
+  attempt.outcome.action = string_field(record, "action");
+  const std::string intent = string_field(record, "primary_intent");
+  const std::string team = string_field(record, "destination_team");
+  if (auto done = finish(attempt, std::move(record)); !done) return tl::unexpected(done.error());
+  record_conversation(ticket_id, attempt.comment_id, intent, team, report->replied(),
+                      *conversation);
+  return attempt.outcome;
+}
+
+Result<actions::ExecutionReport> Pipeline::act(Attempt& attempt, const actions::ActionPlan& plan) {
+  auto report = executor_->execute(actions::ExecutionInput{
+      attempt.outcome.event_key, attempt.ids.trace_id, attempt.ticket, attempt.comment_id, plan});
+  if (report) attempt.outcome.reply = report->reply;
+  return report;
+}
+
+Status Pipeline::finish(Attempt& attempt, json::object record) {
+  DecisionRecord decision{attempt.outcome.ticket_id, attempt.outcome.event_key,
+                          attempt.event.event_id,    attempt.ids.trace_id,
+                          deps_.clock.now(),         json::serialize(record)};
+  return deps_.state.finish_event(attempt.outcome.event_key, EventStatus::done, decision);
 }
 
 void Pipeline::record_conversation(const std::string& ticket_id, const std::string& comment_id,
-                                   const EngineResult& result,
+                                   const std::string& intent, const std::string& team, bool replied,
                                    const std::optional<ConversationRecord>& previous) {
   ConversationRecord next = previous.value_or(ConversationRecord{});
   next.ticket_id = ticket_id;
   next.last_comment_id = comment_id;
-  next.last_intent = result.decision.primary_intent;
-  next.last_team = result.decision.team;
-  // Best effort: the decision is already recorded; a lost race only means another worker's view
-  // of the same ticket is newer.
-  if (auto put = deps_.state.put_conversation(next); !put) {
-    deps_.log.write(LogEvent(LogLevel::warn, "worker.conversation.update.failed")
-                        .ticket(ticket_id)
-                        .code("error", put.error().code));
+  if (!intent.empty()) next.last_intent = intent;
+  if (!team.empty()) next.last_team = team;
+  if (replied) {
+    // Cooldowns look back 24 h at most; older timestamps are dropped.
+    const std::int64_t now_ms = to_epoch_ms(deps_.clock.now());
+    std::erase_if(next.auto_reply_epoch_ms,
+                  [&](std::int64_t at) { return now_ms - at > std::int64_t{24} * 3600 * 1000; });
+    next.auto_reply_epoch_ms.push_back(now_ms);
+  }
+  // Best effort for the intent and team (the decision is already recorded; a lost race only means
+  // another worker's view is newer). The auto-reply time feeds the cooldown, so it is retried.
+  for (int tries = 0; tries < 3; ++tries) {
+    auto put = deps_.state.put_conversation(next);
+    if (put) return;
+    if (put.error().kind != ErrorKind::conflict || !replied) {
+      deps_.log.write(LogEvent(LogLevel::warn, "worker.conversation.update.failed")
+                          .ticket(ticket_id)
+                          .code("error", put.error().code));
+      return;
+    }
+    auto fresh = deps_.state.get_conversation(ticket_id);
+    if (!fresh || !*fresh) return;
+    const std::int64_t at = next.auto_reply_epoch_ms.back();
+    next.version = (*fresh)->version;
+    next.auto_reply_epoch_ms = (*fresh)->auto_reply_epoch_ms;
+    next.auto_reply_epoch_ms.push_back(at);
   }
 }
 
 void Pipeline::emit(const std::string& trace_id, const std::string& ticket_id,
-                    const std::string& event_key, const EngineResult& result, double latency_ms,
+                    const std::string& event_key, const EngineResult& result,
+                    const std::string& action, const std::string& template_id, double latency_ms,
                     bool shadow_mode) {
   const policy::PolicyDecision& d = result.decision;
   const bool logging = deps_.log.enabled(LogLevel::info);
-  deps_.metrics.increment("rpmw_decisions_total", {{"tier", d.tier}, {"action", d.action}});
+  deps_.metrics.increment("rpmw_decisions_total", {{"tier", d.tier}, {"action", action}});
   for (const std::string& code : d.reason_codes) {
     if (!is_block_reason(code)) continue;
     deps_.metrics.increment("rpmw_automation_blocked_total", {{"reason", code}});
@@ -202,13 +359,13 @@ void Pipeline::emit(const std::string& trace_id, const std::string& ticket_id,
       .ticket(ticket_id)
       .event_key(event_key)
       .step("decide")
-      .result(d.action)
+      .result(action)
       .latency_ms(latency_ms)
       .code("primary_intent", d.primary_intent)
       .code("route_tag", d.route_tag)
       .code("tier", d.tier)
-      .code("action", d.action)
-      .code("template_id", d.template_id.value_or("none"))
+      .code("action", action)
+      .code("template_id", template_id.empty() ? "none" : template_id)
       .code("classifier", result.classifier)
       .code("reasons", joined(d.reason_codes))
       .num("routing_confidence", d.routing_confidence)

@@ -2,6 +2,7 @@
 // Step 7–8 of spec/02: the authoritative policy engine. The classifier only advises; this decides
 // the team, tags, tier and whether a template may be sent, and it fails closed: any doubt routes
 // to a human and sends nothing. Pure: no I/O, time comes in with the context.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,8 @@ struct PolicyDecision {
   std::string action = "route_only";  // route_only | send_reply | ack_only | skipped
   std::optional<std::string> template_id;  // set when action is send_reply
   bool close_after_reply = false;          // only the auto-close template
+  std::map<std::string, std::string>
+      template_vars;  // allow-listed reply variables (Tier 2 order facts)
   double classifier_confidence = 0;
   double routing_confidence = 0;
   double margin = 0;

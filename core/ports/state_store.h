@@ -76,6 +76,8 @@ class StateStore {
   virtual Result<ActionClaim> claim_action(const std::string& action_key) = 0;
   virtual Status complete_action(const std::string& action_key, ActionStatus status,
                                  const std::string& result_code) = 0;
+  // The record as stored, without claiming it (a retry reads what the last attempt left).
+  virtual Result<std::optional<ActionRecord>> get_action(const std::string& action_key) = 0;
 
   virtual Result<std::optional<ConversationRecord>> get_conversation(
       const std::string& ticket_id) = 0;

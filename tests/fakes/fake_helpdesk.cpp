@@ -50,7 +50,25 @@ void FakeHelpdesk::fail_next(core::Error error, std::string method) {
   failures_.push_back(Failure{std::move(method), std::move(error)});
 }
 
+void FakeHelpdesk::fail_next_after_applying(core::Error error, std::string method) {
+  std::lock_guard lock(mutex_);
+  failures_.push_back(Failure{std::move(method), std::move(error), true});
+}
+
+void FakeHelpdesk::hide_operator_comments(bool hide) {
+  std::lock_guard lock(mutex_);
+  hide_operator_comments_ = hide;
+}
+
+core::Status FakeHelpdesk::applied() {
+  if (!after_applying_) return {};
+  core::Error error = std::move(*after_applying_);
+  after_applying_.reset();
+  return tl::unexpected(std::move(error));
+}
+
 core::Result<core::Ticket*> FakeHelpdesk::begin(HelpdeskCall call) {
+  after_applying_.reset();
   const std::string method = call.method;
   const std::string ticket_id = call.ticket_id;
   calls_.push_back(std::move(call));
@@ -59,8 +77,10 @@ core::Result<core::Ticket*> FakeHelpdesk::begin(HelpdeskCall call) {
   });
   if (failure != failures_.end()) {
     core::Error error = std::move(failure->error);
+    const bool after = failure->after_applying;
     failures_.erase(failure);
-    return tl::unexpected(std::move(error));
+    if (!after) return tl::unexpected(std::move(error));
+    after_applying_ = std::move(error);
   }
   const auto it = tickets_.find(ticket_id);
   if (it == tickets_.end()) return core::fail(core::ErrorKind::not_found, "ticket_not_found");
@@ -71,7 +91,12 @@ core::Result<core::Ticket> FakeHelpdesk::get_ticket(const std::string& ticket_id
   std::lock_guard lock(mutex_);
   auto ticket = begin(make_call("get_ticket", ticket_id));
   if (!ticket) return tl::unexpected(ticket.error());
-  return **ticket;
+  core::Ticket copy = **ticket;
+  if (hide_operator_comments_) {
+    std::erase_if(copy.comments, [](const core::Comment& c) { return c.is_operator; });
+  }
+  if (auto failed = applied(); !failed) return tl::unexpected(failed.error());
+  return copy;
 }
 
 core::Status FakeHelpdesk::add_tags(const std::string& ticket_id,
@@ -83,7 +108,7 @@ core::Status FakeHelpdesk::add_tags(const std::string& ticket_id,
   for (const auto& tag : tags) {
     if (std::find(existing.begin(), existing.end(), tag) == existing.end()) existing.push_back(tag);
   }
-  return {};
+  return applied();
 }
 
 core::Status FakeHelpdesk::remove_tags(const std::string& ticket_id,
@@ -110,7 +135,7 @@ core::Status FakeHelpdesk::append_operator_comment(HelpdeskCall call) {
   comment.plain_body = std::move(body);
   comment.is_operator = true;
   (*ticket)->comments.push_back(std::move(comment));
-  return {};
+  return applied();
 }
 
 core::Status FakeHelpdesk::send_message(const std::string& ticket_id, const std::string& body,
@@ -134,7 +159,7 @@ core::Status FakeHelpdesk::set_status(const std::string& ticket_id, const std::s
     return core::fail(core::ErrorKind::permanent, "invalid_status");
   }
   (*ticket)->status = status;
-  return {};
+  return applied();
 }
 
 }  // namespace rpmw::fakes

@@ -33,6 +33,11 @@ class FakeHelpdesk final : public core::Helpdesk {
   // The next call of `method` (of any method when empty) fails with `error` and changes
   // nothing. Failures queue up and are used in the order given.
   void fail_next(core::Error error, std::string method = {});
+  // The next call of `method` does its work and then fails with `error` (a 5xx or timeout after
+  // the write landed).
+  void fail_next_after_applying(core::Error error, std::string method);
+  // Reads leave out operator comments (a read-back that does not show the reply yet).
+  void hide_operator_comments(bool hide);
 
   core::Result<core::Ticket> get_ticket(const std::string& ticket_id) override;
   core::Status add_tags(const std::string& ticket_id,
@@ -48,16 +53,21 @@ class FakeHelpdesk final : public core::Helpdesk {
   struct Failure {
     std::string method;
     core::Error error;
+    bool after_applying = false;
   };
   // Records the call, then returns the injected failure or the ticket (not_found when absent).
   // Caller holds mutex_.
   core::Result<core::Ticket*> begin(HelpdeskCall call);
   core::Status append_operator_comment(HelpdeskCall call);
+  // The failure to report after a call that did its work, if one was armed. Caller holds mutex_.
+  core::Status applied();
 
   mutable std::mutex mutex_;
   std::map<std::string, core::Ticket> tickets_;
   std::vector<HelpdeskCall> calls_;
   std::deque<Failure> failures_;
+  std::optional<core::Error> after_applying_;
+  bool hide_operator_comments_ = false;
   int next_comment_ = 1;
 };
 

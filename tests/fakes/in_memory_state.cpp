@@ -83,6 +83,15 @@ core::Result<std::optional<core::EventRecord>> InMemoryStateStore::get_event(
   return std::optional<core::EventRecord>(it->second.value);
 }
 
+core::Result<std::optional<core::ActionRecord>> InMemoryStateStore::get_action(
+    const std::string& action_key) {
+  std::lock_guard lock(mutex_);
+  if (auto failure = take_failure("get_action")) return unexpected(*failure);
+  auto it = actions_.find(action_key);
+  if (it == actions_.end()) return std::optional<core::ActionRecord>();
+  return std::optional<core::ActionRecord>(it->second.value);
+}
+
 core::Result<core::ActionClaim> InMemoryStateStore::claim_action(const std::string& action_key) {
   std::lock_guard lock(mutex_);
   if (auto failure = take_failure("claim_action")) return unexpected(*failure);

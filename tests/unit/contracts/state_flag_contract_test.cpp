@@ -88,6 +88,33 @@ TEST_CASE_TEMPLATE("contracts: state finish_event stores the decision with the s
   CHECK(d.json == R"({"intent":"wismo"})");
 }
 
+TEST_CASE_TEMPLATE("contracts: state get_action reads without claiming", B, SqliteBackend,
+                   FakeBackend) {
+  ContractEnv env;
+  auto state = B::make_state(env);
+  const std::string key = "act:t1:c1:plan:t1";
+  auto none = state->get_action(key);
+  REQUIRE(none.has_value());
+  CHECK_FALSE(none->has_value());
+
+  REQUIRE(state->claim_action(key).has_value());
+  auto pending = state->get_action(key);
+  REQUIRE(pending.has_value());
+  REQUIRE(pending->has_value());
+  CHECK((*pending)->status == core::ActionStatus::pending);
+
+  REQUIRE(state->complete_action(key, core::ActionStatus::failed, "unverified").has_value());
+  auto failed = state->get_action(key);
+  REQUIRE(failed.has_value());
+  REQUIRE(failed->has_value());
+  CHECK((*failed)->status == core::ActionStatus::failed);
+  CHECK((*failed)->result_code == "unverified");
+  // Reading does not take it: the failed record can still be claimed.
+  auto retry = state->claim_action(key);
+  REQUIRE(retry.has_value());
+  CHECK(retry->claimed);
+}
+
 TEST_CASE_TEMPLATE("contracts: state claim_action protocol", B, SqliteBackend, FakeBackend) {
   ContractEnv env;
   auto state = B::make_state(env);

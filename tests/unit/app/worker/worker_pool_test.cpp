@@ -101,7 +101,8 @@ struct Harness {
       : queue(clock, random, queue_options),
         flags(flag_store, clock, log, {}, std::chrono::seconds(30)),
         kit(rpmw::app::EngineKit::embedded()),
-        pipeline(PipelineDeps{state, flags, clock, log, metrics, kit->engine(), nullptr}),
+        pipeline(
+            PipelineDeps{state, flags, clock, log, metrics, kit->engine(), nullptr, nullptr, ""}),
         pool(settings, queue, pipeline, clock, random, log, metrics) {}
 
   void enqueue(const std::string& group, const std::string& body) {

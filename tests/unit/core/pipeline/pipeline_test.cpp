@@ -38,7 +38,8 @@ struct Harness {
   explicit Harness(FlagDefaults defaults = {}, FakeHelpdesk* helpdesk_in = nullptr)
       : flags(flag_store, clock, log, std::move(defaults), std::chrono::seconds(30)),
         kit(rpmw::app::EngineKit::embedded()),
-        pipeline(PipelineDeps{state, flags, clock, log, metrics, kit->engine(), helpdesk_in}) {}
+        pipeline(PipelineDeps{state, flags, clock, log, metrics, kit->engine(), helpdesk_in,
+                              nullptr, ""}) {}
 
   FakeClock clock;
   InMemoryStateStore state{clock};
