@@ -39,6 +39,7 @@ fuzz: deps
 
 bench: build
 	@$(BUILD_DIR)/bench/rpmw_decision_bench tests/data/golden_v1.jsonl 50000
+	@$(BUILD_DIR)/bench/rpmw_backlog_drain_bench --events 2000 --window-ms 1000
 	@RPMW_BIN=$(RPMW) LOADGEN=$(BUILD_DIR)/bench/rpmw_loadgen bash bench/run_ingress.sh
 
 SOURCES = $(shell git ls-files '*.cpp' '*.h')

@@ -48,6 +48,7 @@ struct Config {
   std::string richpanel_bot_author_id;
   double richpanel_rate = 1.0;
   double richpanel_burst = 5;
+  std::int64_t richpanel_cooldown_ms = 60000;  // how long a 429 halves the shared rate
 
   std::string llm_base_url;
   std::string llm_api_key;

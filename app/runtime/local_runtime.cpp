@@ -26,7 +26,9 @@ adapters::richpanel::RichpanelSettings richpanel_settings(const Config& config,
   settings.api_key = config.richpanel_api_key;
   // One budget per account: every worker thread's calls draw from it.
   settings.budget = std::make_shared<adapters::http::VendorBudget>(
-      adapters::http::VendorBudgetSettings{config.richpanel_rate, config.richpanel_burst}, clock);
+      adapters::http::VendorBudgetSettings{config.richpanel_rate, config.richpanel_burst,
+                                           std::chrono::milliseconds(config.richpanel_cooldown_ms)},
+      clock);
   return settings;
 }
 
