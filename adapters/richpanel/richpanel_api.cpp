@@ -115,7 +115,8 @@ core::Error richpanel_status_error(const http::HttpResponse& response) {
 }
 
 RichpanelApi::RichpanelApi(RichpanelSettings settings)
-    : settings_(std::move(settings)), clients_(http::HttpClientOptions{settings_.ca_bundle_path}) {
+    : settings_(std::move(settings)),
+      clients_(http::vendor_client_options(settings_.base_url, settings_.ca_bundle_path)) {
   std::string_view base = settings_.base_url;
   while (base.ends_with('/')) base.remove_suffix(1);
   base_ = std::string(base);
