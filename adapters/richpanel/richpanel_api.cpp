@@ -56,6 +56,18 @@ std::string first_param(std::string_view body) {
   return {};
 }
 
+// A non-negative integer header (X-RateLimit-*); -1 when absent or malformed.
+int header_number(std::string_view value) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  int number = -1;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || number < 0) {
+    return -1;
+  }
+  return number;
+}
+
 core::Error transport_error(const core::Error& error) {
   if (error.code == "timeout") return {ErrorKind::transient, "richpanel_timeout", std::nullopt};
   if (error.code == "connect_failed") {
@@ -114,6 +126,35 @@ core::Error richpanel_status_error(const http::HttpResponse& response) {
   return {ErrorKind::permanent, std::move(code), std::nullopt};
 }
 
+std::string richpanel_operation(std::string_view method,
+                                const std::vector<std::string_view>& segments) {
+  const std::size_t n = segments.size();
+  const std::string_view first = n > 0 ? segments[0] : std::string_view();
+  const bool get = method == "GET";
+  const bool put = method == "PUT";
+  if (first == "tickets") {
+    if (get && n == 2) return "get_ticket";
+    if (get && n == 3 && segments[1] == "number") return "get_ticket_by_number";
+    if (put && n == 2) return "update_ticket";
+    if (put && n == 3 && segments[2] == "add-tags") return "add_tags";
+    if (put && n == 3 && segments[2] == "remove-tags") return "remove_tags";
+    if (put && n == 3 && segments[2] == "send-message") return "send_message";
+  } else if (first == "order" && get) {
+    if (n == 2) return "linked_order";
+    if (n == 3) return "get_order";
+  } else if (first == "customers" && get && n == 3) {
+    return "get_customer";
+  } else if (n == 1 && get) {
+    if (first == "users") return "list_users";
+    if (first == "tags") return "list_tags";
+    if (first == "teams") return "list_teams";
+    if (first == "channel") return "list_channels";
+  } else if (n == 1 && method == "POST" && first == "tags") {
+    return "create_tag";
+  }
+  return "other";
+}
+
 RichpanelApi::RichpanelApi(RichpanelSettings settings)
     : settings_(std::move(settings)),
       clients_(http::vendor_client_options(settings_.base_url, settings_.ca_bundle_path)) {
@@ -123,6 +164,12 @@ RichpanelApi::RichpanelApi(RichpanelSettings settings)
 }
 
 RichpanelApi::~RichpanelApi() = default;
+
+struct RichpanelApi::Attempt {
+  core::Result<json::value> result;
+  long status = 0;  // 0: no HTTP answer
+  int rate_limit_remaining = -1;
+};
 
 core::Result<json::value> RichpanelApi::call(std::string_view method,
                                              const std::vector<std::string_view>& segments,
@@ -142,6 +189,26 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
   request.total_timeout = settings_.timeout;
   request.connect_timeout = std::min(settings_.connect_timeout, settings_.timeout);
 
+  const auto started = std::chrono::steady_clock::now();
+  int sent = 0;
+  Attempt last{core::fail(ErrorKind::internal, "richpanel_not_sent")};
+  const auto finish = [&](core::Result<json::value> result) {
+    if (settings_.observer) {
+      http::VendorCallReport report;
+      report.vendor = "richpanel";
+      report.operation = richpanel_operation(method, segments);
+      report.http_status = last.status;
+      report.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
+      report.retries = std::max(0, sent - 1);
+      if (!result) report.error_code = result.error().code;
+      report.rate_limit_remaining = last.rate_limit_remaining;
+      settings_.observer(report);
+    }
+    return result;
+  };
+
   const int attempts = std::clamp(settings_.attempts, 1, kMaxAttempts);
   for (int n = 1;; ++n) {
     if (settings_.budget) {
@@ -149,26 +216,31 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
       if (turn > settings_.max_inline_wait) {
         // The account is booked up for longer than a worker should hold on: re-queue the event.
         settings_.budget->release();
-        return tl::unexpected(core::Error{ErrorKind::rate_limited, "richpanel_budget", turn});
+        return finish(
+            tl::unexpected(core::Error{ErrorKind::rate_limited, "richpanel_budget", turn}));
       }
       if (turn.count() > 0) pause(turn);
     }
-    auto result = attempt(request);
+    last = attempt(request);
+    ++sent;
+    auto& result = last.result;
     if (!result && result.error().kind == ErrorKind::rate_limited && settings_.budget) {
       settings_.budget->on_rate_limited(result.error().retry_after);
     }
-    if (result || n >= attempts) return result;
+    if (result || n >= attempts) return finish(std::move(result));
     const core::Error& error = result.error();
     if (error.kind != ErrorKind::transient && error.kind != ErrorKind::rate_limited) {
-      return result;
+      return finish(std::move(result));
     }
     std::chrono::milliseconds wait{0};
     if (error.kind == ErrorKind::rate_limited && settings_.budget) {
       // The budget now holds every caller back (Retry-After or the cool-down): no second wait.
-      if (error.retry_after && *error.retry_after > settings_.max_inline_wait) return result;
+      if (error.retry_after && *error.retry_after > settings_.max_inline_wait) {
+        return finish(std::move(result));
+      }
     } else if (error.retry_after) {
       // Too long to hold a worker: hand the hint to the queue instead.
-      if (*error.retry_after > settings_.max_inline_wait) return result;
+      if (*error.retry_after > settings_.max_inline_wait) return finish(std::move(result));
       wait = *error.retry_after;
     } else {
       wait = settings_.backoff
@@ -179,17 +251,24 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
   }
 }
 
-core::Result<json::value> RichpanelApi::attempt(const http::HttpRequest& request) {
+RichpanelApi::Attempt RichpanelApi::attempt(const http::HttpRequest& request) {
   auto response = clients_.send(request);
-  if (!response) return tl::unexpected(transport_error(response.error()));
+  if (!response) return {tl::unexpected(transport_error(response.error()))};
+  Attempt out{json::value(json::object()), response->status,
+              header_number(response->header("x-ratelimit-remaining"))};
   if (response->status < 200 || response->status >= 300) {
-    return tl::unexpected(richpanel_status_error(*response));
+    out.result = tl::unexpected(richpanel_status_error(*response));
+    return out;
   }
-  if (response->body.empty()) return json::value(json::object());
+  if (response->body.empty()) return out;
   boost::system::error_code ec;
   json::value parsed = json::parse(response->body, ec);
-  if (ec) return core::fail(ErrorKind::permanent, "richpanel_invalid_json");
-  return parsed;
+  if (ec) {
+    out.result = core::fail(ErrorKind::permanent, "richpanel_invalid_json");
+  } else {
+    out.result = std::move(parsed);
+  }
+  return out;
 }
 
 void RichpanelApi::pause(std::chrono::milliseconds how_long) const {

@@ -15,6 +15,7 @@
 
 #include "adapters/http/http_client.h"
 #include "adapters/http/vendor_budget.h"
+#include "adapters/http/vendor_call_report.h"
 #include "core/common/error.h"
 
 namespace rpmw::adapters::richpanel {
@@ -40,7 +41,16 @@ struct RichpanelSettings {
   BackoffFn backoff;  // empty: full jitter, base 2 s, cap 60 s
   SleepFn sleep;      // empty: std::this_thread::sleep_for
   std::string ca_bundle_path;
+  // Told about every logical call once, after its retries (vendor "richpanel"); empty: nobody.
+  http::VendorCallObserver observer;
 };
+
+// The fixed operation name of a call, from its method and path shape (ids never show):
+// get_ticket, get_ticket_by_number, update_ticket, add_tags, remove_tags, send_message,
+// linked_order, get_order, get_customer, list_users, list_tags, create_tag, list_teams,
+// list_channels; anything else is "other".
+std::string richpanel_operation(std::string_view method,
+                                const std::vector<std::string_view>& segments);
 
 // Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^(attempt-1))].
 std::chrono::milliseconds full_jitter_backoff(int attempt, std::chrono::milliseconds base,
@@ -67,7 +77,8 @@ class RichpanelApi {
                                         const boost::json::value* body = nullptr);
 
  private:
-  core::Result<boost::json::value> attempt(const http::HttpRequest& request);
+  struct Attempt;
+  Attempt attempt(const http::HttpRequest& request);
   void pause(std::chrono::milliseconds how_long) const;
 
   RichpanelSettings settings_;
