@@ -168,18 +168,37 @@ RichpanelApi::~RichpanelApi() = default;
 struct RichpanelApi::Attempt {
   core::Result<json::value> result;
   long status = 0;  // 0: no HTTP answer
-  int rate_limit_remaining = -1;
+  RichpanelRateLimit rate_limit;
 };
 
 core::Result<json::value> RichpanelApi::call(std::string_view method,
                                              const std::vector<std::string_view>& segments,
                                              const json::value* body) {
+  auto answer = exchange(method, segments, body);
+  if (!answer) return tl::unexpected(std::move(answer.error()));
+  return std::move(answer->body);
+}
+
+RichpanelRateLimit RichpanelApi::last_rate_limit() const {
+  std::lock_guard lock(rate_mutex_);
+  return last_rate_limit_;
+}
+
+core::Result<RichpanelAnswer> RichpanelApi::exchange(std::string_view method,
+                                                     const std::vector<std::string_view>& segments,
+                                                     const json::value* body,
+                                                     const QueryParams& query) {
   http::HttpRequest request;
   request.method = std::string(method);
   request.url = base_ + "/v1";
   for (const std::string_view segment : segments) {
     request.url += '/';
     request.url += percent_encode_segment(segment);
+  }
+  for (std::size_t i = 0; i < query.size(); ++i) {
+    request.url += i == 0 ? '?' : '&';
+    request.url +=
+        percent_encode_segment(query[i].first) + "=" + percent_encode_segment(query[i].second);
   }
   request.headers = {{"x-richpanel-key", settings_.api_key}, {"accept", "application/json"}};
   if (body != nullptr) {
@@ -191,8 +210,8 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
 
   const auto started = std::chrono::steady_clock::now();
   int sent = 0;
-  Attempt last{core::fail(ErrorKind::internal, "richpanel_not_sent")};
-  const auto finish = [&](core::Result<json::value> result) {
+  Attempt last{core::fail(ErrorKind::internal, "richpanel_not_sent"), 0, {}};
+  const auto finish = [&](core::Result<json::value> result) -> core::Result<RichpanelAnswer> {
     if (settings_.observer) {
       http::VendorCallReport report;
       report.vendor = "richpanel";
@@ -203,10 +222,11 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
                               .count();
       report.retries = std::max(0, sent - 1);
       if (!result) report.error_code = result.error().code;
-      report.rate_limit_remaining = last.rate_limit_remaining;
+      report.rate_limit_remaining = last.rate_limit.remaining;
       settings_.observer(report);
     }
-    return result;
+    if (!result) return tl::unexpected(std::move(result.error()));
+    return RichpanelAnswer{std::move(*result), last.rate_limit};
   };
 
   const int attempts = std::clamp(settings_.attempts, 1, kMaxAttempts);
@@ -223,6 +243,10 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
     }
     last = attempt(request);
     ++sent;
+    if (last.rate_limit.limit >= 0 || last.rate_limit.remaining >= 0) {
+      std::lock_guard lock(rate_mutex_);
+      last_rate_limit_ = last.rate_limit;
+    }
     auto& result = last.result;
     if (!result && result.error().kind == ErrorKind::rate_limited && settings_.budget) {
       settings_.budget->on_rate_limited(result.error().retry_after);
@@ -253,9 +277,11 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
 
 RichpanelApi::Attempt RichpanelApi::attempt(const http::HttpRequest& request) {
   auto response = clients_.send(request);
-  if (!response) return {tl::unexpected(transport_error(response.error()))};
-  Attempt out{json::value(json::object()), response->status,
-              header_number(response->header("x-ratelimit-remaining"))};
+  if (!response) return {tl::unexpected(transport_error(response.error())), 0, {}};
+  Attempt out{json::value(json::object()),
+              response->status,
+              {header_number(response->header("x-ratelimit-limit")),
+               header_number(response->header("x-ratelimit-remaining"))}};
   if (response->status < 200 || response->status >= 300) {
     out.result = tl::unexpected(richpanel_status_error(*response));
     return out;

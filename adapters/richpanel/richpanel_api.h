@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -63,6 +64,20 @@ std::string percent_encode_segment(std::string_view segment);
 // Status mapping of a non-2xx response (exposed for tests).
 core::Error richpanel_status_error(const http::HttpResponse& response);
 
+// The account's rate-limit headers as last seen; -1: not sent (yet).
+struct RichpanelRateLimit {
+  int limit = -1;      // X-RateLimit-Limit
+  int remaining = -1;  // X-RateLimit-Remaining
+};
+
+// Query parameters, in order; names and values are percent-encoded.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+struct RichpanelAnswer {
+  boost::json::value body;
+  RichpanelRateLimit rate_limit;  // of the answer that succeeded
+};
+
 class RichpanelApi {
  public:
   explicit RichpanelApi(RichpanelSettings settings);
@@ -75,6 +90,13 @@ class RichpanelApi {
   core::Result<boost::json::value> call(std::string_view method,
                                         const std::vector<std::string_view>& segments,
                                         const boost::json::value* body = nullptr);
+  // The same with query parameters, returning the rate-limit headers with the body.
+  core::Result<RichpanelAnswer> exchange(std::string_view method,
+                                         const std::vector<std::string_view>& segments,
+                                         const boost::json::value* body = nullptr,
+                                         const QueryParams& query = {});
+  // The headers of the latest answer that carried them, from any call (thread-safe).
+  RichpanelRateLimit last_rate_limit() const;
 
  private:
   struct Attempt;
@@ -84,6 +106,8 @@ class RichpanelApi {
   RichpanelSettings settings_;
   std::string base_;  // base_url without trailing '/'
   http::HttpClientPool clients_;
+  mutable std::mutex rate_mutex_;
+  RichpanelRateLimit last_rate_limit_;
 };
 
 }  // namespace rpmw::adapters::richpanel
