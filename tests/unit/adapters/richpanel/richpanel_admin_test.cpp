@@ -163,3 +163,21 @@ TEST_CASE("adapters/richpanel: get_ticket_by_number reads the ticket, 404 is not
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().kind == ErrorKind::not_found);
 }
+
+TEST_CASE("adapters/richpanel: list_tags reads every page of the fake; create_tag adds one") {
+  rpmw::richpanel_test::RichpanelFixture f;
+  for (int i = 0; i < 150; ++i) f.server.add_tag("tag-" + std::to_string(i));
+  RichpanelAdmin admin(std::make_shared<RichpanelApi>(f.settings()));
+  auto tags = admin.list_tags();
+  REQUIRE(tags.has_value());
+  CHECK(tags->size() == 150);
+  CHECK(tags->back().name == "tag-149");
+  CHECK(f.server.call_count() == 2);  // 100 + 50
+  REQUIRE(admin.create_tag("mw-processed", "rpmw").has_value());
+  const auto again = admin.create_tag("mw-processed", "rpmw");
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == "richpanel_409");
+  tags = admin.list_tags();
+  REQUIRE(tags.has_value());
+  CHECK(tags->size() == 151);
+}
