@@ -74,6 +74,39 @@ bool append(Slist& list, const std::string& line) {
   return true;
 }
 
+struct UrlDeleter {
+  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
+using Url = std::unique_ptr<CURLU, UrlDeleter>;
+
+// One string out of a parsed URL, lower-cased; empty when the part is missing.
+std::string url_part(CURLU* url, CURLUPart part) {
+  char* value = nullptr;
+  if (curl_url_get(url, part, &value, 0) != CURLUE_OK || value == nullptr) return {};
+  std::string out = lower(value);
+  curl_free(value);
+  return out;
+}
+
+// Parses once with curl's own parser; the same handle is then given to the transfer, so the host
+// that was checked is the host that is contacted.
+Url parse_url(const std::string& text) {
+  global_init();
+  Url url(curl_url());
+  if (!url || curl_url_set(url.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) return nullptr;
+  return url;
+}
+
+bool web_scheme(CURLU* url) {
+  const std::string scheme = url_part(url, CURLUPART_SCHEME);
+  return scheme == "http" || scheme == "https";
+}
+
+bool allowed(const std::vector<std::string>& hosts, const std::string& host) {
+  return !host.empty() && std::any_of(hosts.begin(), hosts.end(),
+                                      [&](const std::string& h) { return lower(h) == host; });
+}
+
 core::Error transport_error(CURLcode code, bool too_large) {
   if (too_large) return {core::ErrorKind::permanent, "response_too_large", std::nullopt};
   switch (code) {
@@ -89,6 +122,21 @@ core::Error transport_error(CURLcode code, bool too_large) {
 }
 
 }  // namespace
+
+std::string url_host(std::string_view url) {
+  const Url parsed = parse_url(std::string(url));
+  if (!parsed || !web_scheme(parsed.get())) return {};
+  return url_part(parsed.get(), CURLUPART_HOST);
+}
+
+HttpClientOptions vendor_client_options(std::string_view base_url, std::string ca_bundle_path) {
+  HttpClientOptions options;
+  options.ca_bundle_path = std::move(ca_bundle_path);
+  if (std::string host = url_host(base_url); !host.empty()) {
+    options.allowed_hosts.push_back(std::move(host));
+  }
+  return options;
+}
 
 std::string_view HttpResponse::header(std::string_view lower_name) const {
   const auto it = headers.find(lower_name);
@@ -107,15 +155,23 @@ HttpClient::~HttpClient() {
 core::Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   CURL* curl = static_cast<CURL*>(handle_);
   if (curl == nullptr) return core::fail(core::ErrorKind::internal, "curl_init_failed");
+  const Url url = parse_url(request.url);
+  if (!url) return core::fail(core::ErrorKind::permanent, "invalid_url");
+  if (!web_scheme(url.get()) ||
+      !allowed(options_.allowed_hosts, url_part(url.get(), CURLUPART_HOST))) {
+    return core::fail(core::ErrorKind::permanent, "egress_denied");
+  }
   curl_easy_reset(curl);  // options only; the connection cache survives
 
   HttpResponse response;
   Transfer transfer{&response, options_.max_response_bytes};
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CURLU, url.get());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for timeouts
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
   if (!options_.ca_bundle_path.empty()) {
     curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
   }
@@ -155,12 +211,16 @@ core::Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
 
   const CURLcode code = curl_easy_perform(curl);
-  // The header list must outlive the transfer only; curl keeps no pointer past reset.
+  // The header list and the URL must outlive the transfer only; curl keeps no pointer past reset.
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_CURLU, nullptr);
   if (code != CURLE_OK) {
     return tl::unexpected(transport_error(code, transfer.too_large));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  if (response.status >= 300 && response.status < 400) {
+    return core::fail(core::ErrorKind::permanent, "redirect_not_followed");
+  }
   return response;
 }
 

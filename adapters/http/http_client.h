@@ -1,7 +1,8 @@
 #pragma once
 // A small blocking HTTP client over one libcurl easy handle. The handle, and with it the
 // connection and TLS session cache, is reused across requests, so a client belongs to one thread
-// at a time. It never logs: requests carry secrets and customer data.
+// at a time. It never logs: requests carry secrets and customer data. Egress is fail-closed: only
+// http(s) to allow-listed hosts, redirects never followed, TLS peer and host always verified.
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -40,7 +41,17 @@ struct HttpResponse {
 struct HttpClientOptions {
   std::string ca_bundle_path;  // empty: the system trust store
   std::size_t max_response_bytes = std::size_t{8} * 1024 * 1024;
+  // Exact host names (or IP literals), case-insensitive, matched against the host curl itself
+  // parses from the URL. Empty: every request is refused. Adapters add their base URL's host.
+  std::vector<std::string> allowed_hosts;
 };
+
+// The lower-case host of an http(s) URL as curl parses it (IPv6 in brackets); empty when the URL
+// does not parse or has another scheme.
+std::string url_host(std::string_view url);
+
+// The options of a vendor adapter: only its base URL's host allowed, the given CA bundle.
+HttpClientOptions vendor_client_options(std::string_view base_url, std::string ca_bundle_path);
 
 class HttpClient {
  public:
@@ -49,9 +60,11 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // A response of any status is a value (the caller maps status codes). Transport failures are
-  // transient errors: "timeout", "connect_failed" (resolve or connect), "http_error" (anything
-  // else curl reports); a body over max_response_bytes is permanent "response_too_large".
+  // A 1xx/2xx/4xx/5xx response is a value (the caller maps status codes). Permanent errors:
+  // "egress_denied" (a scheme other than http/https, or a host outside allowed_hosts; nothing is
+  // sent), "invalid_url", "redirect_not_followed" (any 3xx: a redirect could lead anywhere),
+  // "response_too_large" (over max_response_bytes). Transport failures are transient: "timeout",
+  // "connect_failed" (resolve or connect), "http_error" (anything else curl reports).
   core::Result<HttpResponse> send(const HttpRequest& request);
 
  private:

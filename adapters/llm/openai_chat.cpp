@@ -66,7 +66,8 @@ std::string wrap_untrusted(std::string_view text) {
 }
 
 OpenAiChat::OpenAiChat(OpenAiSettings settings)
-    : settings_(std::move(settings)), clients_(http::HttpClientOptions{settings_.ca_bundle_path}) {
+    : settings_(std::move(settings)),
+      clients_(http::vendor_client_options(settings_.base_url, settings_.ca_bundle_path)) {
   std::string_view base = settings_.base_url;
   while (base.ends_with('/')) base.remove_suffix(1);
   url_ = std::string(base) + "/chat/completions";

@@ -56,6 +56,18 @@ std::string first_param(std::string_view body) {
   return {};
 }
 
+// A non-negative integer header (X-RateLimit-*); -1 when absent or malformed.
+int header_number(std::string_view value) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  int number = -1;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || number < 0) {
+    return -1;
+  }
+  return number;
+}
+
 core::Error transport_error(const core::Error& error) {
   if (error.code == "timeout") return {ErrorKind::transient, "richpanel_timeout", std::nullopt};
   if (error.code == "connect_failed") {
@@ -114,8 +126,38 @@ core::Error richpanel_status_error(const http::HttpResponse& response) {
   return {ErrorKind::permanent, std::move(code), std::nullopt};
 }
 
+std::string richpanel_operation(std::string_view method,
+                                const std::vector<std::string_view>& segments) {
+  const std::size_t n = segments.size();
+  const std::string_view first = n > 0 ? segments[0] : std::string_view();
+  const bool get = method == "GET";
+  const bool put = method == "PUT";
+  if (first == "tickets") {
+    if (get && n == 2) return "get_ticket";
+    if (get && n == 3 && segments[1] == "number") return "get_ticket_by_number";
+    if (put && n == 2) return "update_ticket";
+    if (put && n == 3 && segments[2] == "add-tags") return "add_tags";
+    if (put && n == 3 && segments[2] == "remove-tags") return "remove_tags";
+    if (put && n == 3 && segments[2] == "send-message") return "send_message";
+  } else if (first == "order" && get) {
+    if (n == 2) return "linked_order";
+    if (n == 3) return "get_order";
+  } else if (first == "customers" && get && n == 3) {
+    return "get_customer";
+  } else if (n == 1 && get) {
+    if (first == "users") return "list_users";
+    if (first == "tags") return "list_tags";
+    if (first == "teams") return "list_teams";
+    if (first == "channel") return "list_channels";
+  } else if (n == 1 && method == "POST" && first == "tags") {
+    return "create_tag";
+  }
+  return "other";
+}
+
 RichpanelApi::RichpanelApi(RichpanelSettings settings)
-    : settings_(std::move(settings)), clients_(http::HttpClientOptions{settings_.ca_bundle_path}) {
+    : settings_(std::move(settings)),
+      clients_(http::vendor_client_options(settings_.base_url, settings_.ca_bundle_path)) {
   std::string_view base = settings_.base_url;
   while (base.ends_with('/')) base.remove_suffix(1);
   base_ = std::string(base);
@@ -123,15 +165,40 @@ RichpanelApi::RichpanelApi(RichpanelSettings settings)
 
 RichpanelApi::~RichpanelApi() = default;
 
+struct RichpanelApi::Attempt {
+  core::Result<json::value> result;
+  long status = 0;  // 0: no HTTP answer
+  RichpanelRateLimit rate_limit;
+};
+
 core::Result<json::value> RichpanelApi::call(std::string_view method,
                                              const std::vector<std::string_view>& segments,
                                              const json::value* body) {
+  auto answer = exchange(method, segments, body);
+  if (!answer) return tl::unexpected(std::move(answer.error()));
+  return std::move(answer->body);
+}
+
+RichpanelRateLimit RichpanelApi::last_rate_limit() const {
+  std::lock_guard lock(rate_mutex_);
+  return last_rate_limit_;
+}
+
+core::Result<RichpanelAnswer> RichpanelApi::exchange(std::string_view method,
+                                                     const std::vector<std::string_view>& segments,
+                                                     const json::value* body,
+                                                     const QueryParams& query) {
   http::HttpRequest request;
   request.method = std::string(method);
   request.url = base_ + "/v1";
   for (const std::string_view segment : segments) {
     request.url += '/';
     request.url += percent_encode_segment(segment);
+  }
+  for (std::size_t i = 0; i < query.size(); ++i) {
+    request.url += i == 0 ? '?' : '&';
+    request.url +=
+        percent_encode_segment(query[i].first) + "=" + percent_encode_segment(query[i].second);
   }
   request.headers = {{"x-richpanel-key", settings_.api_key}, {"accept", "application/json"}};
   if (body != nullptr) {
@@ -141,6 +208,27 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
   request.total_timeout = settings_.timeout;
   request.connect_timeout = std::min(settings_.connect_timeout, settings_.timeout);
 
+  const auto started = std::chrono::steady_clock::now();
+  int sent = 0;
+  Attempt last{core::fail(ErrorKind::internal, "richpanel_not_sent"), 0, {}};
+  const auto finish = [&](core::Result<json::value> result) -> core::Result<RichpanelAnswer> {
+    if (settings_.observer) {
+      http::VendorCallReport report;
+      report.vendor = "richpanel";
+      report.operation = richpanel_operation(method, segments);
+      report.http_status = last.status;
+      report.latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
+      report.retries = std::max(0, sent - 1);
+      if (!result) report.error_code = result.error().code;
+      report.rate_limit_remaining = last.rate_limit.remaining;
+      settings_.observer(report);
+    }
+    if (!result) return tl::unexpected(std::move(result.error()));
+    return RichpanelAnswer{std::move(*result), last.rate_limit};
+  };
+
   const int attempts = std::clamp(settings_.attempts, 1, kMaxAttempts);
   for (int n = 1;; ++n) {
     if (settings_.budget) {
@@ -148,26 +236,35 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
       if (turn > settings_.max_inline_wait) {
         // The account is booked up for longer than a worker should hold on: re-queue the event.
         settings_.budget->release();
-        return tl::unexpected(core::Error{ErrorKind::rate_limited, "richpanel_budget", turn});
+        return finish(
+            tl::unexpected(core::Error{ErrorKind::rate_limited, "richpanel_budget", turn}));
       }
       if (turn.count() > 0) pause(turn);
     }
-    auto result = attempt(request);
+    last = attempt(request);
+    ++sent;
+    if (last.rate_limit.limit >= 0 || last.rate_limit.remaining >= 0) {
+      std::lock_guard lock(rate_mutex_);
+      last_rate_limit_ = last.rate_limit;
+    }
+    auto& result = last.result;
     if (!result && result.error().kind == ErrorKind::rate_limited && settings_.budget) {
       settings_.budget->on_rate_limited(result.error().retry_after);
     }
-    if (result || n >= attempts) return result;
+    if (result || n >= attempts) return finish(std::move(result));
     const core::Error& error = result.error();
     if (error.kind != ErrorKind::transient && error.kind != ErrorKind::rate_limited) {
-      return result;
+      return finish(std::move(result));
     }
     std::chrono::milliseconds wait{0};
     if (error.kind == ErrorKind::rate_limited && settings_.budget) {
       // The budget now holds every caller back (Retry-After or the cool-down): no second wait.
-      if (error.retry_after && *error.retry_after > settings_.max_inline_wait) return result;
+      if (error.retry_after && *error.retry_after > settings_.max_inline_wait) {
+        return finish(std::move(result));
+      }
     } else if (error.retry_after) {
       // Too long to hold a worker: hand the hint to the queue instead.
-      if (*error.retry_after > settings_.max_inline_wait) return result;
+      if (*error.retry_after > settings_.max_inline_wait) return finish(std::move(result));
       wait = *error.retry_after;
     } else {
       wait = settings_.backoff
@@ -178,17 +275,26 @@ core::Result<json::value> RichpanelApi::call(std::string_view method,
   }
 }
 
-core::Result<json::value> RichpanelApi::attempt(const http::HttpRequest& request) {
+RichpanelApi::Attempt RichpanelApi::attempt(const http::HttpRequest& request) {
   auto response = clients_.send(request);
-  if (!response) return tl::unexpected(transport_error(response.error()));
+  if (!response) return {tl::unexpected(transport_error(response.error())), 0, {}};
+  Attempt out{json::value(json::object()),
+              response->status,
+              {header_number(response->header("x-ratelimit-limit")),
+               header_number(response->header("x-ratelimit-remaining"))}};
   if (response->status < 200 || response->status >= 300) {
-    return tl::unexpected(richpanel_status_error(*response));
+    out.result = tl::unexpected(richpanel_status_error(*response));
+    return out;
   }
-  if (response->body.empty()) return json::value(json::object());
+  if (response->body.empty()) return out;
   boost::system::error_code ec;
   json::value parsed = json::parse(response->body, ec);
-  if (ec) return core::fail(ErrorKind::permanent, "richpanel_invalid_json");
-  return parsed;
+  if (ec) {
+    out.result = core::fail(ErrorKind::permanent, "richpanel_invalid_json");
+  } else {
+    out.result = std::move(parsed);
+  }
+  return out;
 }
 
 void RichpanelApi::pause(std::chrono::milliseconds how_long) const {

@@ -9,12 +9,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
 
 #include "adapters/http/http_client.h"
 #include "adapters/http/vendor_budget.h"
+#include "adapters/http/vendor_call_report.h"
 #include "core/common/error.h"
 
 namespace rpmw::adapters::richpanel {
@@ -40,7 +42,16 @@ struct RichpanelSettings {
   BackoffFn backoff;  // empty: full jitter, base 2 s, cap 60 s
   SleepFn sleep;      // empty: std::this_thread::sleep_for
   std::string ca_bundle_path;
+  // Told about every logical call once, after its retries (vendor "richpanel"); empty: nobody.
+  http::VendorCallObserver observer;
 };
+
+// The fixed operation name of a call, from its method and path shape (ids never show):
+// get_ticket, get_ticket_by_number, update_ticket, add_tags, remove_tags, send_message,
+// linked_order, get_order, get_customer, list_users, list_tags, create_tag, list_teams,
+// list_channels; anything else is "other".
+std::string richpanel_operation(std::string_view method,
+                                const std::vector<std::string_view>& segments);
 
 // Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^(attempt-1))].
 std::chrono::milliseconds full_jitter_backoff(int attempt, std::chrono::milliseconds base,
@@ -52,6 +63,20 @@ std::string percent_encode_segment(std::string_view segment);
 
 // Status mapping of a non-2xx response (exposed for tests).
 core::Error richpanel_status_error(const http::HttpResponse& response);
+
+// The account's rate-limit headers as last seen; -1: not sent (yet).
+struct RichpanelRateLimit {
+  int limit = -1;      // X-RateLimit-Limit
+  int remaining = -1;  // X-RateLimit-Remaining
+};
+
+// Query parameters, in order; names and values are percent-encoded.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+struct RichpanelAnswer {
+  boost::json::value body;
+  RichpanelRateLimit rate_limit;  // of the answer that succeeded
+};
 
 class RichpanelApi {
  public:
@@ -65,14 +90,24 @@ class RichpanelApi {
   core::Result<boost::json::value> call(std::string_view method,
                                         const std::vector<std::string_view>& segments,
                                         const boost::json::value* body = nullptr);
+  // The same with query parameters, returning the rate-limit headers with the body.
+  core::Result<RichpanelAnswer> exchange(std::string_view method,
+                                         const std::vector<std::string_view>& segments,
+                                         const boost::json::value* body = nullptr,
+                                         const QueryParams& query = {});
+  // The headers of the latest answer that carried them, from any call (thread-safe).
+  RichpanelRateLimit last_rate_limit() const;
 
  private:
-  core::Result<boost::json::value> attempt(const http::HttpRequest& request);
+  struct Attempt;
+  Attempt attempt(const http::HttpRequest& request);
   void pause(std::chrono::milliseconds how_long) const;
 
   RichpanelSettings settings_;
   std::string base_;  // base_url without trailing '/'
   http::HttpClientPool clients_;
+  mutable std::mutex rate_mutex_;
+  RichpanelRateLimit last_rate_limit_;
 };
 
 }  // namespace rpmw::adapters::richpanel

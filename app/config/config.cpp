@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <type_traits>
 
@@ -153,6 +154,7 @@ const std::vector<Option>& options() {
       text("llm_verifier", &Config::llm_verifier),
       text("policies_dir", &Config::policies_dir),
       text("templates_dir", &Config::templates_dir),
+      text("ca_bundle", &Config::ca_bundle),
       text("aws_endpoint_url", &Config::aws_endpoint_url),
       text("log_level", &Config::log_level),
       text("log_salt", &Config::log_salt, true),
@@ -225,6 +227,9 @@ void validate(ConfigResult& result) {
     error("admin_token: must be at least 16 characters");
   }
   if (c.webhook_token_header.empty()) error("webhook_token_header: must not be empty");
+  if (!c.ca_bundle.empty() && !std::ifstream(c.ca_bundle).good()) {
+    error("ca_bundle: cannot read '" + c.ca_bundle + "'");
+  }
 }
 
 }  // namespace

@@ -58,6 +58,9 @@ struct Config {
   std::string policies_dir;   // empty: the policies embedded at build time
   std::string templates_dir;  // empty: the embedded templates
 
+  // A PEM CA bundle for every outbound TLS connection (Richpanel, LLM); empty: the system store.
+  std::string ca_bundle;
+
   std::string aws_endpoint_url;
   std::string log_level = "info";
   std::string log_salt;

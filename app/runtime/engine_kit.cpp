@@ -46,6 +46,7 @@ std::unique_ptr<EngineKit> EngineKit::create(const PolicySources& sources,
     settings.model = lo.model;
     settings.timeout = lo.timeout;
     settings.attempts = lo.attempts;
+    settings.ca_bundle_path = lo.ca_bundle_path;
     settings.vocabulary = kit->policies_.vocabulary();
     auto classifier_prompt = read_policy_file(sources, "prompts/classifier_v1.md");
     auto verifier_prompt = read_policy_file(sources, "prompts/verifier_v1.md");
@@ -73,6 +74,7 @@ LlmOptions llm_options_of(const Config& config) {
   options.api_key = config.llm_api_key;
   options.model = config.llm_model;
   options.verifier = config.llm_verifier;
+  options.ca_bundle_path = config.ca_bundle;
   return options;
 }
 

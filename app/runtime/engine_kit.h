@@ -23,6 +23,7 @@ struct LlmOptions {
   std::string verifier = "rules";  // rules | llm: who verifies Tier 2 while the LLM classifies
   std::chrono::milliseconds timeout{10000};
   int attempts = 2;
+  std::string ca_bundle_path;  // empty: the system trust store
 };
 
 struct EngineOptions {

@@ -2,8 +2,10 @@
 // A Richpanel REST server on 127.0.0.1 for tests, faithful to the quirks in spec/04: key check
 // (401), percent-decoded path ids, 404 on unknown ids, the update rules (wrapped bodies, OPEN /
 // CLOSED only, `state` ignored), operator comments for send-message and comment updates, tag
-// union/removal, linked orders and orders from fixtures, a rate limit with the documented headers,
-// and injected faults. Every request is recorded. Thread-safe; settings can change at any time.
+// union/removal, linked orders and orders from fixtures, the account lists (users with the bot
+// operator, paginated tags with create, teams under "team", channels), customers by email,
+// a rate limit with the documented headers, and injected faults. Every request is recorded.
+// Thread-safe; settings can change at any time.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -46,7 +48,8 @@ struct FakeRichpanelRateLimit {
 class FakeRichpanelServer {
  public:
   static constexpr const char* kDefaultKey = "rp-test-key";
-  static constexpr const char* kOperatorId = "fake-operator";
+  static constexpr const char* kOperatorId = "fake-operator";  // the bot agent in /v1/users
+  static constexpr const char* kOperatorName = "Fake Operator";
 
   explicit FakeRichpanelServer(std::string api_key = kDefaultKey, std::uint16_t port = 0);
   ~FakeRichpanelServer();
@@ -65,6 +68,15 @@ class FakeRichpanelServer {
   void link_order(const std::string& ticket_id, const boost::json::value& order_json,
                   const std::string& app_client_id = "shopify-app-1");
 
+  // Account fixtures. Tags are served in the order added; an existing name is left alone and
+  // add_tag returns false. Teams and channels replace the defaults (Email Support Team; email
+  // and livechat channels).
+  bool add_tag(const std::string& name, const std::string& description = {});
+  std::vector<std::string> tag_names() const;
+  void set_extra_user(const std::string& id, const std::string& name);  // listed after the bot
+  void set_teams(const std::vector<std::string>& names);
+  void set_max_per_page(int max_per_page);  // GET /v1/tags page size cap (default 100)
+
   // The next `count` requests (control API excluded) fail or wait as `fault` says.
   void set_fault(FakeRichpanelFault fault, int count, unsigned status = 500,
                  std::chrono::milliseconds delay = std::chrono::milliseconds(0));
@@ -76,6 +88,8 @@ class FakeRichpanelServer {
   std::vector<FakeRichpanelCall> calls() const;
   std::size_t call_count() const;
   void clear_calls();
+  // Clears the call log, faults and the rate limit (fixtures stay).
+  void reset();
 
  private:
   struct Impl;

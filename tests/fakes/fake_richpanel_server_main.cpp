@@ -1,9 +1,22 @@
 // The fake Richpanel server as a process, for process-level tests:
-//   fake_richpanel_server [--port N] [--key KEY]
-// Prints "port=<n>" once listening; stops on SIGTERM or SIGINT. Fixtures and the call log go
-// through the control API: POST /_control/tickets (a ticket object), GET /_control/calls,
-// POST /_control/faults {"fault":"server_error|rate_limited|delay|none","count","status",
-// "delay_ms"}.
+//   fake_richpanel_server [--port N] [--key KEY] [--extra-user ID[:NAME]]
+// Prints "port=<n>" once listening; stops on SIGTERM or SIGINT. /v1/users lists the bot agent
+// "fake-operator" (and the extra user). Control API (no key; never recorded, faulted or rate
+// limited; answers 200 {} unless noted, 400 {"message"} on a bad body, 404 on unknown paths):
+//   POST /_control/tickets     a ticket object, bare or under "ticket" (replaces one by id)
+//   GET  /_control/tickets/ID  {"ticket":{…}} as stored now (tags, comments, status); ID
+//                              percent-encoded like the REST paths
+//   POST /_control/orders      {"ticket_id","order":{…orderId…},"app_client_id"} links an order
+//                              (app_client_id defaults to "shopify-app-1")
+//   POST /_control/tags        {"names":[…]} preloads tags → {"added":N,"total":N}
+//   POST /_control/faults      {"fault":"server_error|rate_limited|delay|none","count","status",
+//                              "delay_ms"}: the next `count` REST calls
+//   POST /_control/rate_limit  {"limit":N (0: off),"window_ms","retry_after":true|false,
+//                              "retry_after_seconds"} (without retry_after_seconds the 429s
+//                              say how long the window has left)
+//   POST /_control/reset       clears the call log, faults and the rate limit; fixtures stay
+//   GET  /_control/calls       [{"method","path" (decoded),"target","body","status",
+//                              "delivered"}] oldest first
 #include <pthread.h>
 #include <signal.h>
 
@@ -21,7 +34,7 @@ namespace {
 
 int usage(const char* why) {
   std::cerr << "fake_richpanel_server: " << why
-            << "\nusage: fake_richpanel_server [--port N] [--key KEY]\n";
+            << "\nusage: fake_richpanel_server [--port N] [--key KEY] [--extra-user ID[:NAME]]\n";
   return 2;
 }
 
@@ -30,6 +43,7 @@ int usage(const char* why) {
 int main(int argc, char** argv) {
   long port = 0;
   std::string key = rpmw::fakes::FakeRichpanelServer::kDefaultKey;
+  std::string extra_user;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (i + 1 >= argc) return usage("missing value");
@@ -40,6 +54,9 @@ int main(int argc, char** argv) {
       if (value.empty() || *end != '\0' || port < 0 || port > 65535) return usage("bad --port");
     } else if (arg == "--key") {
       key = value;
+    } else if (arg == "--extra-user") {
+      if (value.empty()) return usage("bad --extra-user");
+      extra_user = value;
     } else {
       return usage("unknown option");
     }
@@ -54,6 +71,12 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "fake_richpanel_server: cannot listen: " << e.what() << "\n";
     return 1;
+  }
+  if (!extra_user.empty()) {
+    const auto colon = extra_user.find(':');
+    server->set_extra_user(extra_user.substr(0, colon), colon == std::string::npos
+                                                            ? "Extra User"
+                                                            : extra_user.substr(colon + 1));
   }
   std::cout << "port=" << server->port() << std::endl;
 

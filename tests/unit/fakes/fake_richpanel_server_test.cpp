@@ -19,7 +19,7 @@ namespace {
 
 struct Raw {
   FakeRichpanelServer server;
-  HttpClient client;
+  HttpClient client{rpmw::adapters::http::vendor_client_options(server.base_url(), {})};
 
   Raw() {
     server.put_ticket(json::parse(

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include <boost/asio.hpp>
 
@@ -19,6 +20,12 @@ using rpmw::fakes::FakeLlmServer;
 // The fake LLM server doubles as a plain loopback HTTP target here.
 namespace {
 
+HttpClientOptions loopback() {
+  HttpClientOptions options;
+  options.allowed_hosts = {"127.0.0.1"};
+  return options;
+}
+
 HttpRequest completion_request(const FakeLlmServer& server) {
   HttpRequest request;
   request.method = "POST";
@@ -32,7 +39,7 @@ HttpRequest completion_request(const FakeLlmServer& server) {
 
 TEST_CASE("adapters/http: sends method, headers and body and returns the response") {
   FakeLlmServer server;
-  HttpClient client;
+  HttpClient client(loopback());
   const auto response = client.send(completion_request(server));
   REQUIRE(response.has_value());
   CHECK(response->status == 200);
@@ -52,7 +59,7 @@ TEST_CASE("adapters/http: sends method, headers and body and returns the respons
 
 TEST_CASE("adapters/http: a response of any status is a value") {
   FakeLlmServer server;
-  HttpClient client;
+  HttpClient client(loopback());
   server.set_mode(FakeLlmMode::status_429);
   server.set_retry_after("12");
   auto response = client.send(completion_request(server));
@@ -75,7 +82,7 @@ TEST_CASE("adapters/http: a response of any status is a value") {
 
 TEST_CASE("adapters/http: one client reuses its handle across requests") {
   FakeLlmServer server;
-  HttpClient client;
+  HttpClient client(loopback());
   for (int i = 0; i < 3; ++i) {
     const auto response = client.send(completion_request(server));
     REQUIRE(response.has_value());
@@ -93,7 +100,7 @@ TEST_CASE("adapters/http: one client reuses its handle across requests") {
 TEST_CASE("adapters/http: a slow answer is a transient timeout") {
   FakeLlmServer server;
   server.set_mode(FakeLlmMode::timeout);
-  HttpClient client;
+  HttpClient client(loopback());
   auto request = completion_request(server);
   request.total_timeout = std::chrono::milliseconds(200);
   const auto response = client.send(request);
@@ -110,7 +117,7 @@ TEST_CASE("adapters/http: a refused connection is a transient connect_failed") {
         io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
     port = acceptor.local_endpoint().port();
   }
-  HttpClient client;
+  HttpClient client(loopback());
   HttpRequest request;
   request.url = "http://127.0.0.1:" + std::to_string(port) + "/";
   const auto response = client.send(request);
@@ -120,10 +127,22 @@ TEST_CASE("adapters/http: a refused connection is a transient connect_failed") {
 }
 
 TEST_CASE("adapters/http: other transport failures are transient http_error") {
-  HttpClient client;
+  // A peer that accepts and hangs up without answering: curl's "empty reply".
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  std::thread peer([&] {
+    boost::asio::ip::tcp::socket socket = acceptor.accept();
+    char buffer[1024];
+    boost::system::error_code ignored;
+    (void)socket.read_some(boost::asio::buffer(buffer), ignored);
+    socket.close();
+  });
+  HttpClient client(loopback());
   HttpRequest request;
-  request.url = "ftp://127.0.0.1/file";  // only http and https are allowed
+  request.url = "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/";
   const auto response = client.send(request);
+  peer.join();
   REQUIRE_FALSE(response.has_value());
   CHECK(response.error().kind == ErrorKind::transient);
   CHECK(response.error().code == "http_error");
@@ -131,7 +150,9 @@ TEST_CASE("adapters/http: other transport failures are transient http_error") {
 
 TEST_CASE("adapters/http: a body over the limit is a permanent response_too_large") {
   FakeLlmServer server;
-  HttpClient client(HttpClientOptions{.ca_bundle_path = {}, .max_response_bytes = 64});
+  HttpClientOptions options = loopback();
+  options.max_response_bytes = 64;
+  HttpClient client(options);
   const auto response = client.send(completion_request(server));
   REQUIRE_FALSE(response.has_value());
   CHECK(response.error().kind == ErrorKind::permanent);

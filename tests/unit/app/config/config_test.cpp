@@ -393,3 +393,14 @@ TEST_CASE("app/config: non-finite numbers are refused") {
   }
   CHECK(load_config("", env_of({{"RPMW_INGRESS_RATE", "1e3"}})).config.ingress_rate == 1000.0);
 }
+
+TEST_CASE("app/config: ca_bundle must name a readable file") {
+  UnitTempDir dir;
+  const std::string pem = dir.file("ca.pem", "-----BEGIN CERTIFICATE-----\n");
+  const ConfigResult ok = load_config("", env_of({{"RPMW_CA_BUNDLE", pem}}));
+  CHECK(ok.ok());
+  CHECK(ok.config.ca_bundle == pem);
+  const ConfigResult missing = load_config("", env_of({{"RPMW_CA_BUNDLE", pem + ".missing"}}));
+  CHECK_FALSE(missing.ok());
+  CHECK(has_error(missing, "ca_bundle"));
+}
