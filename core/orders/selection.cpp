@@ -2,15 +2,6 @@
 
 namespace rpmw::core::orders {
 
-bool has_tracking(const Order& order) {
-  for (const Fulfillment& f : order.fulfillments) {
-    for (const Tracking& t : f.tracking) {
-      if (!t.number.empty() || !t.url.empty()) return true;
-    }
-  }
-  return false;
-}
-
 bool required_context_present(const Order& order) {
   return !order.order_id.empty() && order.created_at_ms > 0 &&
          (has_tracking(order) || !order.shipping_method.empty());

@@ -5,11 +5,11 @@
 #include <optional>
 #include <string>
 
+#include "core/orders/tracking.h"
 #include "core/ports/order_source.h"
 
 namespace rpmw::core::orders {
 
-bool has_tracking(const Order& order);
 // Order id, created date, and a tracking signal or a shipping method.
 bool required_context_present(const Order& order);
 
