@@ -101,6 +101,8 @@ core::Result<core::Order> order_from_json(const json::value& value) {
   order.created_at_ms = epoch_ms(*o, "createdAt");
   order.status_url = str(*o, "statusUrl");
   order.shipping_method = str(*o, "shippingMethod");
+  // A pre-order's ship-by date, when sent: the date part of "2026-03-20" or "2026-03-20T…Z".
+  order.ship_by_date = str(*o, "shipByDate").substr(0, 10);
   if (const json::array* tags = array_at(*o, "tags")) {
     for (const json::value& tag : *tags) {
       if (tag.is_string()) order.tags.emplace_back(tag.as_string());

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/policy/embedded_files.h"
+#include "app/policy/order_status_loader.h"
 
 namespace rpmw::app {
 namespace policy = core::policy;
@@ -201,6 +202,9 @@ void load_policy(Reader& r, const YAML::Node& root, policy::PolicySet& set) {
     }
   }
   set.specialist_over = r.strings(root, "specialist_over", "policy");
+  std::vector<std::string> problems;
+  load_order_status(root["order_status"], set.order_status, problems);
+  for (const std::string& p : problems) r.error(p);
 }
 
 // Lexicon lists: a language (tier0) or strength (rules) key → phrases.

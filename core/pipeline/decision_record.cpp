@@ -30,6 +30,21 @@ json::object versions_json(const RecordVersions& v, const std::string& prompt) {
                       {"templates", v.templates}, {"schema", v.schema},   {"prompt", prompt}};
 }
 
+// The Tier 2 choice and the ETA maths: window and day counts only, no order data.
+json::object order_status_json(const policy::PolicyDecision& d) {
+  json::object out{{"selection", d.order_selection}};
+  if (const auto& e = d.delivery_estimate) {
+    out["bucket"] = e->bucket;
+    out["preorder"] = e->preorder;
+    if (!e->bucket.empty()) {
+      out["window_business_days"] = json::array{e->window.min_days, e->window.max_days};
+      out["elapsed_business_days"] = e->elapsed;
+      out["remaining_business_days"] = json::array{e->remaining_min, e->remaining_max};
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 RecordVersions versions_of(const policy::PolicySet& policies) {
@@ -53,6 +68,7 @@ json::object decision_record(const RecordIds& ids, const EngineResult& result,
   record["action"] = d.action;
   record["template_id"] = d.template_id ? json::value(*d.template_id) : json::value(nullptr);
   record["close_after_reply"] = d.close_after_reply;
+  if (!d.order_selection.empty()) record["order_status"] = order_status_json(d);
   json::object confidences{{"classifier", rounded(d.classifier_confidence)},
                            {"routing", rounded(d.routing_confidence)},
                            {"margin", rounded(d.margin)}};

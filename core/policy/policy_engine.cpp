@@ -25,6 +25,14 @@ bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// The reason code for a Tier 2 selection label (none for tracking: tier2_verified says it all).
+const char* selection_reason(const std::string& label) {
+  if (label == "tracking") return nullptr;
+  if (label == "eta_within_window") return reason::kTier2EtaWindow;
+  if (label == "late") return reason::kTier2Late;
+  return reason::kTier2NoEstimate;  // bucket unknown, pre-order without ship-by, zone unknown
+}
+
 double clamp01(double v) {
   return std::max(0.0, std::min(1.0, v));
 }
@@ -296,6 +304,7 @@ PolicyDecision PolicyEngine::finish_tier2(PolicyDecision d, const Tier2Evidence&
     d.template_id.reset();
     d.reply_tags.clear();
     d.close_after_reply = false;
+    d.template_vars.clear();
     remove_value(d.reason_codes, reason::kTier1);
     add_unique(d.reason_codes, why);
   };
@@ -323,7 +332,7 @@ PolicyDecision PolicyEngine::finish_tier2(PolicyDecision d, const Tier2Evidence&
     return d;
   }
   const Order& order = *evidence.order;
-  if (!orders::required_context_present(order)) {
+  if (!orders::required_context_present(order, policies_.order_status)) {
     route_only(reason::kTier2ContextMissing);
     route(d, policies_.default_team);
     add_unique(d.tags, "mw-order-lookup-failed");
@@ -331,7 +340,10 @@ PolicyDecision PolicyEngine::finish_tier2(PolicyDecision d, const Tier2Evidence&
     finalize_tags(d);
     return d;
   }
-  const orders::Tier2Selection selection = orders::select_tier2_template(order);
+  orders::Tier2Selection selection =
+      orders::select_tier2_template(order, c.now, policies_.order_status);
+  d.order_selection = selection.reason;
+  d.delivery_estimate = selection.estimate;
   const std::vector<std::string> blockers = reply_blockers(c, selection.template_id);
   if (!blockers.empty()) {
     route_only(reason::kTemplateDisabled);
@@ -342,6 +354,12 @@ PolicyDecision PolicyEngine::finish_tier2(PolicyDecision d, const Tier2Evidence&
   d.tier = "TIER_2_VERIFIED";
   remove_value(d.reason_codes, reason::kTier1);
   allow_reply(d, selection.template_id, reason::kTier2);
+  d.template_vars = std::move(selection.vars);
+  // Closing needs both: the selection (within the window) and the catalog's auto-close allow-list.
+  d.close_after_reply = d.close_after_reply && selection.auto_close;
+  remove_value(d.reply_tags, "mw-auto-closed");
+  if (d.close_after_reply) d.reply_tags.emplace_back("mw-auto-closed");
+  if (const char* why = selection_reason(selection.reason)) add_unique(d.reason_codes, why);
   if (selection.needs_human) add_unique(d.tags, "mw-escalated-human");
   finalize_tags(d);
   return d;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/flags/flag_service.h"
+#include "core/orders/delivery_estimate.h"
 #include "core/policy/policy_set.h"
 #include "core/policy/tier0_screen.h"
 #include "core/ports/classifier.h"
@@ -64,6 +65,10 @@ struct PolicyDecision {
   std::vector<std::string> reply_tags;  // added only when the reply was sent
   std::vector<std::string> reason_codes;
   bool tier2_candidate = false;  // needs the order match and the verifier (finish_tier2)
+  // For the record (PII-free): the Tier 2 selection label ("tracking", "eta_within_window", …)
+  // and, for an order without tracking, the estimate's numbers.
+  std::string order_selection;
+  std::optional<orders::DeliveryEstimate> delivery_estimate;
 };
 
 // What step 8 found for a Tier 2 candidate.
@@ -105,6 +110,9 @@ inline constexpr const char* kTier2NoMatch = "tier2_missing_deterministic_match"
 inline constexpr const char* kTier2VerifierFailed = "tier2_verifier_failed";
 inline constexpr const char* kTier2HighPriority = "tier2_denied_high_priority";
 inline constexpr const char* kTier2ContextMissing = "tier2_required_context_missing";
+inline constexpr const char* kTier2EtaWindow = "tier2_eta_within_window";
+inline constexpr const char* kTier2Late = "tier2_eta_late";
+inline constexpr const char* kTier2NoEstimate = "tier2_no_delivery_estimate";
 inline constexpr const char* kSafeMode = "safe_mode_route_only";
 inline constexpr const char* kAutomationDisabled = "automation_disabled";
 inline constexpr const char* kShadow = "shadow_mode";

@@ -117,6 +117,8 @@ std::vector<std::string> PolicySet::validate() const {
                              thresholds.tier2_verifier <= 1;
   if (!thresholds_ok)
     problems.push_back("thresholds: values must satisfy 0 ≤ uncertain ≤ route ≤ 1");
+  for (std::string& p : orders::validate_order_status(order_status))
+    problems.push_back(std::move(p));
   return problems;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/decision/vocabulary.h"
+#include "core/orders/order_status_policy.h"
 
 namespace rpmw::core::policy {
 
@@ -98,7 +99,8 @@ struct PolicySet {
   std::vector<std::string> specialist_over;          // intents a specialist team beats
   std::vector<Tier0Category> tier0;
   std::vector<RuleIntent> rules;
-  double rules_strong_weight = 1.0;  // score at which the rules classifier reports ~0.95
+  double rules_strong_weight = 1.0;        // score at which the rules classifier reports ~0.95
+  orders::OrderStatusPolicy order_status;  // Tier 2 zone, holidays, shipping windows
 
   const IntentPolicy* intent(const std::string& id) const;
   const TeamPolicy* team(const std::string& name) const;

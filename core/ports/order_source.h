@@ -35,6 +35,7 @@ struct Order {
   std::int64_t created_at_ms = 0;
   std::string status_url;
   std::string shipping_method;
+  std::string ship_by_date;  // YYYY-MM-DD when the store gives one (pre-orders need it for an ETA)
   std::vector<std::string> tags;
   std::vector<Fulfillment> fulfillments;
 };

@@ -4,86 +4,9 @@
 
 #include <algorithm>
 
-#include "app/policy/policy_loader.h"
+#include "tests/unit/core/policy/engine_test_support.h"
 
-using rpmw::core::ClassifierDecision;
-using rpmw::core::IntentScore;
-using rpmw::core::VerifierResult;
-using rpmw::core::policy::ClassifierOutcome;
-using rpmw::core::policy::DecisionContext;
-using rpmw::core::policy::PolicyDecision;
-using rpmw::core::policy::PolicyEngine;
-using rpmw::core::policy::PolicySet;
-using rpmw::core::policy::Tier0Hit;
-using rpmw::core::policy::Tier2Evidence;
-
-namespace {
-
-const PolicySet& policies() {
-  static const PolicySet set = rpmw::app::load_policies({}).set;
-  return set;
-}
-
-// A validated classifier answer: primary with `confidence`, then secondaries with theirs.
-ClassifierOutcome answer(const std::string& primary, double confidence,
-                         std::vector<IntentScore> others = {}) {
-  ClassifierDecision d;
-  d.primary_intent = primary;
-  d.routing.confidence = confidence;
-  d.scores.push_back({primary, confidence});
-  for (const IntentScore& s : others) {
-    d.secondary_intents.push_back(s.intent);
-    d.scores.push_back(s);
-  }
-  d.model = "test";
-  ClassifierOutcome outcome;
-  outcome.decision = d;
-  outcome.classifier = "rules";
-  return outcome;
-}
-
-// Everything on, so each test switches off just what it is about.
-DecisionContext live(const std::string& channel = "email") {
-  DecisionContext c;
-  c.flags.shadow_mode = false;
-  c.flags.safe_mode = false;
-  c.flags.automation_enabled = true;
-  c.channel = channel;
-  c.word_count = 12;
-  c.now = rpmw::core::from_epoch_ms(1'767'225'600'000);
-  return c;
-}
-
-bool has(const std::vector<std::string>& list, const std::string& value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-PolicyDecision decide(const ClassifierOutcome& o, const DecisionContext& c = live()) {
-  return PolicyEngine(policies()).decide(o, c);
-}
-
-rpmw::core::Order order_with(bool tracking) {
-  rpmw::core::Order order;
-  order.order_id = "1001";
-  order.created_at_ms = 1'767'000'000'000;
-  order.shipping_method = "Standard";
-  if (tracking) {
-    rpmw::core::Fulfillment f;
-    f.tracking.push_back({"1Z999", "UPS", "", ""});
-    order.fulfillments.push_back(f);
-  }
-  return order;
-}
-
-VerifierResult verdict(bool allow, double confidence) {
-  VerifierResult v;
-  v.allow_tier2 = allow;
-  v.confidence = confidence;
-  v.reason_code = allow ? "OK" : "CONFLICTING_INTENT";
-  return v;
-}
-
-}  // namespace
+using namespace rpmw::test_policy;
 
 TEST_CASE("core/policy: a confident Tier 1 intent gets its team, tags and intake template") {
   const PolicyDecision d = decide(answer("damaged_item", 0.95));
@@ -449,12 +372,6 @@ TEST_CASE("core/policy: Tier 2 needs a deterministic match and the verifier") {
     CHECK_FALSE(has(d.reason_codes, "tier1_safe_assist"));
     CHECK(has(d.reply_tags, "mw-tier-2"));
     CHECK(d.verifier_confidence == doctest::Approx(0.80));
-  }
-  SUBCASE("no tracking yet: the delay template and a human") {
-    Tier2Evidence e{1, false, order_with(false), verdict(true, 0.9)};
-    const PolicyDecision d = engine.finish_tier2(candidate, e, c);
-    CHECK(d.template_id == "t_shipping_delay_verified");
-    CHECK(has(d.tags, "mw-escalated-human"));
   }
   SUBCASE("the verifier says no, is unsure, or fails: route only") {
     for (const auto& v :
