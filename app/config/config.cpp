@@ -148,6 +148,7 @@ const std::vector<Option>& options() {
       number("richpanel_rate", &Config::richpanel_rate),
       number("richpanel_burst", &Config::richpanel_burst),
       number("richpanel_cooldown_ms", &Config::richpanel_cooldown_ms),
+      number("richpanel_timeout_ms", &Config::richpanel_timeout_ms),
       text("llm_base_url", &Config::llm_base_url),
       text("llm_api_key", &Config::llm_api_key, true),
       text("llm_model", &Config::llm_model),
@@ -211,6 +212,7 @@ void validate(ConfigResult& result) {
   }
   if (c.richpanel_rate <= 0) error("richpanel_rate: must be > 0");
   if (c.richpanel_cooldown_ms < 0) error("richpanel_cooldown_ms: must be >= 0");
+  if (c.richpanel_timeout_ms < 100) error("richpanel_timeout_ms: must be >= 100");
   if (c.flag_cache_ttl_s < 0) error("flag_cache_ttl_s: must be >= 0");
   if (c.queue_depth_refresh_ms < 0) error("queue_depth_refresh_ms: must be >= 0");
   if (c.shutdown_grace_s < 1 || c.shutdown_grace_s > 300) {

@@ -49,6 +49,7 @@ struct Config {
   double richpanel_rate = 1.0;
   double richpanel_burst = 5;
   std::int64_t richpanel_cooldown_ms = 60000;  // how long a 429 halves the shared rate
+  std::int64_t richpanel_timeout_ms = 10000;   // per attempt, the whole exchange
 
   std::string llm_base_url;
   std::string llm_api_key;

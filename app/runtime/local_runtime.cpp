@@ -24,6 +24,7 @@ adapters::richpanel::RichpanelSettings richpanel_settings(const Config& config,
   adapters::richpanel::RichpanelSettings settings;
   settings.base_url = config.richpanel_base_url;
   settings.api_key = config.richpanel_api_key;
+  settings.timeout = std::chrono::milliseconds(config.richpanel_timeout_ms);
   // One budget per account: every worker thread's calls draw from it.
   settings.budget = std::make_shared<adapters::http::VendorBudget>(
       adapters::http::VendorBudgetSettings{config.richpanel_rate, config.richpanel_burst,

@@ -174,7 +174,8 @@ Reply ServerState::handle(const FakeHttpRequest& msg) {
     reply.status = 401;
     reply.body = message_body("Unauthorized");
   } else if (fault_count > 0 && fault != FakeRichpanelFault::none &&
-             fault != FakeRichpanelFault::delay) {
+             fault != FakeRichpanelFault::delay && matches_fault(call) &&
+             !(fault_after_apply && fault == FakeRichpanelFault::server_error)) {
     --fault_count;
     reply.status = fault == FakeRichpanelFault::server_error ? fault_status : 429;
     reply.body = message_body(reply.status == 429 ? "Too Many Requests" : "Server Error");
@@ -193,8 +194,14 @@ Reply ServerState::handle(const FakeHttpRequest& msg) {
     std::optional<Reply> answer = route_tickets(routed);
     if (!answer) answer = route_account(routed);
     reply = answer ? std::move(*answer) : not_found();
+    if (fault == FakeRichpanelFault::server_error && fault_after_apply && fault_count > 0 &&
+        matches_fault(call)) {
+      --fault_count;
+      reply.status = fault_status;
+      reply.body = message_body("Server Error");
+    }
   }
-  if (fault == FakeRichpanelFault::delay && fault_count > 0) {
+  if (fault == FakeRichpanelFault::delay && fault_count > 0 && matches_fault(call)) {
     --fault_count;
     reply.delay = fault_delay;
   }
@@ -314,6 +321,13 @@ void FakeRichpanelServer::set_fault(FakeRichpanelFault fault, int count, unsigne
   });
 }
 
+void FakeRichpanelServer::set_fault_match(std::string match, bool after_apply) {
+  impl_->locked([&](detail::ServerState& s) {
+    s.fault_match = std::move(match);
+    s.fault_after_apply = after_apply;
+  });
+}
+
 void FakeRichpanelServer::set_rate_limit(FakeRichpanelRateLimit limit) {
   impl_->locked([&](detail::ServerState& s) {
     s.rate = limit;
@@ -346,6 +360,8 @@ void FakeRichpanelServer::reset() {
     s.log.clear();
     s.fault = FakeRichpanelFault::none;
     s.fault_count = 0;
+    s.fault_match.clear();
+    s.fault_after_apply = false;
     s.rate = {};
     s.retry_after_seconds = 1;
     s.window_retry_after.reset();

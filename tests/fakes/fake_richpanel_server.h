@@ -80,6 +80,10 @@ class FakeRichpanelServer {
   // The next `count` requests (control API excluded) fail or wait as `fault` says.
   void set_fault(FakeRichpanelFault fault, int count, unsigned status = 500,
                  std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+  // Limits the fault to calls whose "METHOD /decoded/path" equals `match` (empty: any call);
+  // `after_apply`: a server_error fault lets the call do its work first (a 5xx after the write
+  // landed). A delay always answers after doing the work.
+  void set_fault_match(std::string match, bool after_apply);
   void set_rate_limit(FakeRichpanelRateLimit limit);
   void set_retry_after_seconds(int seconds);  // sent with 429s (default 1)
   // 400 answers as the bare error array instead of {"errors": [...]}.

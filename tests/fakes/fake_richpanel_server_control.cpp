@@ -50,6 +50,8 @@ Reply ServerState::control(const std::vector<std::string>& seg, const std::strin
     log.clear();
     fault = FakeRichpanelFault::none;
     fault_count = 0;
+    fault_match.clear();
+    fault_after_apply = false;
     rate = {};
     retry_after_seconds = 1;
     window_retry_after.reset();
@@ -94,6 +96,9 @@ Reply ServerState::control(const std::vector<std::string>& seg, const std::strin
     fault_count = static_cast<int>(number_at(*o, "count", 1));
     fault_status = static_cast<unsigned>(number_at(*o, "status", 500));
     fault_delay = std::chrono::milliseconds(number_at(*o, "delay_ms", 0));
+    fault_match = string_at(*o, "match");
+    const json::value* after = o->if_contains("after_apply");
+    fault_after_apply = after != nullptr && after->is_bool() && after->get_bool();
     return json_reply(json::object());
   }
   if (what == "rate_limit") {

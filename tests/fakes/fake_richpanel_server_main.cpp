@@ -10,7 +10,9 @@
 //                              (app_client_id defaults to "shopify-app-1")
 //   POST /_control/tags        {"names":[…]} preloads tags → {"added":N,"total":N}
 //   POST /_control/faults      {"fault":"server_error|rate_limited|delay|none","count","status",
-//                              "delay_ms"}: the next `count` REST calls
+//                              "delay_ms","match","after_apply"}: the next `count` REST calls
+//                              (only those whose "METHOD /decoded/path" equals `match` when
+//                              given; `after_apply`: a server_error after the call did its work)
 //   POST /_control/rate_limit  {"limit":N (0: off),"window_ms","retry_after":true|false,
 //                              "retry_after_seconds"} (without retry_after_seconds the 429s
 //                              say how long the window has left)

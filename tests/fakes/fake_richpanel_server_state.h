@@ -68,6 +68,8 @@ struct ServerState {
   int fault_count = 0;
   unsigned fault_status = 500;
   std::chrono::milliseconds fault_delay{0};
+  std::string fault_match;     // "METHOD /decoded/path" the fault is limited to; empty: any
+  bool fault_after_apply = false;  // the call does its work, then answers the fault status
   FakeRichpanelRateLimit rate;
   int retry_after_seconds = 1;            // Retry-After of injected 429s
   std::optional<int> window_retry_after;  // of rate-limit 429s; unset: the window's rest
@@ -82,6 +84,9 @@ struct ServerState {
   // fake_richpanel_server.cpp: the entry point, checks in the documented order.
   Reply handle(const FakeHttpRequest& request);
   bool over_rate_limit(Reply& reply);
+  bool matches_fault(const FakeRichpanelCall& call) const {
+    return fault_match.empty() || fault_match == call.method + " " + call.path;
+  }
   void reset_rate_window();
   Reply invalid(const Invalid& why) const;
 

@@ -211,3 +211,31 @@ TEST_CASE("fakes: FakeRichpanelServer faults: a 429 storm, then 5xx, then a slow
   REQUIRE_FALSE(timed_out.has_value());
   CHECK(timed_out.error().code == "timeout");
 }
+
+TEST_CASE("fake richpanel: a matched fault hits only that call; after_apply lands the write") {
+  Account a;
+  a.server.set_fault(FakeRichpanelFault::server_error, 1, 503);
+  a.server.set_fault_match("PUT /v1/tickets/<a+1=b@mail.example>/add-tags", true);
+  // Another call passes untouched.
+  CHECK(a.send("GET", "/v1/tickets/%3Ca%2B1%3Db%40mail.example%3E").status == 200);
+  const HttpResponse faulted = a.send("PUT", "/v1/tickets/%3Ca%2B1%3Db%40mail.example%3E/add-tags",
+                                      R"({"tags":["route-x"]})");
+  CHECK(faulted.status == 503);
+  const auto stored = a.server.ticket("<a+1=b@mail.example>");
+  REQUIRE(stored.has_value());
+  CHECK(json::serialize(stored->at("tags")) == R"(["route-x"])");  // it landed anyway
+  // Used up: the next matching call succeeds.
+  CHECK(a.send("PUT", "/v1/tickets/%3Ca%2B1%3Db%40mail.example%3E/add-tags",
+               R"({"tags":["route-y"]})")
+            .status == 200);
+
+  SUBCASE("without after_apply the faulted call changes nothing") {
+    a.server.set_fault(FakeRichpanelFault::server_error, 1, 500);
+    a.server.set_fault_match("PUT /v1/tickets/<a+1=b@mail.example>/add-tags", false);
+    CHECK(a.send("PUT", "/v1/tickets/%3Ca%2B1%3Db%40mail.example%3E/add-tags",
+                 R"({"tags":["route-z"]})")
+              .status == 500);
+    CHECK(json::serialize(a.server.ticket("<a+1=b@mail.example>")->at("tags")) ==
+          R"(["route-x","route-y"])");
+  }
+}
