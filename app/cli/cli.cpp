@@ -92,6 +92,18 @@ int run_cli(int argc, char** argv) {
   templates_render->add_option("--channel", render_options.channel,
                                "email | livechat | any other channel (default variant)");
 
+  BootstrapOptions bootstrap_options;
+  auto* bootstrap = app.add_subcommand(
+      "bootstrap",
+      "create the Richpanel tags rpmw writes and print the Richpanel setup checklist "
+      "(needs RPMW_RICHPANEL_API_KEY)");
+  bootstrap->add_option("--url", bootstrap_options.url,
+                        "rpmw's public base URL for the HTTP Target (default: http://<listen>)");
+  bootstrap->add_flag("--dry-run", bootstrap_options.dry_run,
+                      "list the tags that would be created; create nothing");
+  bootstrap->add_flag("--show-token", bootstrap_options.show_token,
+                      "print the real webhook token instead of a placeholder");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -103,6 +115,7 @@ int run_cli(int argc, char** argv) {
   if (templates_lint->parsed()) return run_templates_lint(loaded);
   if (templates_render->parsed()) return run_templates_render(loaded, render_options);
   if (serve->parsed()) return run_serve(loaded, serve_options);
+  if (bootstrap->parsed()) return run_bootstrap(loaded, bootstrap_options);
   if (worker->parsed()) return run_serve(loaded, ServeOptions{false, false});
   if (flags_get->parsed()) return run_flags_get(loaded, flag_name, flags_json);
   if (flags_set->parsed()) return run_flags_set(loaded, flag_name, flag_value);
