@@ -40,6 +40,16 @@ struct BootstrapOptions {
 // Exit 0; 1 when listing tags or any create failed; 2 without a key or with invalid config.
 int run_bootstrap(const ConfigResult& loaded, const BootstrapOptions& options);
 
+struct PreflightOptions {
+  std::vector<std::string> tickets;  // ticket ids to check for a linked order
+  std::vector<std::string> numbers;  // the same by conversation number
+  bool json = false;
+};
+
+// Pass/warn/fail table of the Richpanel account checks. Exit 0 when none failed, 1 when any
+// failed, 2 on usage or configuration errors.
+int run_preflight(const ConfigResult& loaded, const PreflightOptions& options);
+
 // Prints configuration errors in a readable list; returns the exit code for them (2).
 int report_config_errors(const ConfigResult& loaded);
 
