@@ -120,7 +120,8 @@ int run_cli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Help and version exit 0; every usage error exits 2 (CLI11's own codes vary by error).
+    return app.exit(e) == 0 ? 0 : 2;
   }
 
   const ConfigResult loaded = load_config(config_path, process_env());
