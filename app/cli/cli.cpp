@@ -92,10 +92,36 @@ int run_cli(int argc, char** argv) {
   templates_render->add_option("--channel", render_options.channel,
                                "email | livechat | any other channel (default variant)");
 
+  BootstrapOptions bootstrap_options;
+  auto* bootstrap = app.add_subcommand(
+      "bootstrap",
+      "create the Richpanel tags rpmw writes and print the Richpanel setup checklist "
+      "(needs RPMW_RICHPANEL_API_KEY)");
+  bootstrap->add_option("--url", bootstrap_options.url,
+                        "rpmw's public base URL for the HTTP Target (default: http://<listen>)");
+  bootstrap->add_flag("--dry-run", bootstrap_options.dry_run,
+                      "list the tags that would be created; create nothing");
+  bootstrap->add_flag("--show-token", bootstrap_options.show_token,
+                      "print the real webhook token instead of a placeholder");
+
+  PreflightOptions preflight_options;
+  auto* preflight = app.add_subcommand(
+      "preflight",
+      "check the Richpanel account: key, rate-limit headroom, tags, bot agent, teams, linked "
+      "orders; exit 1 when a check fails");
+  preflight
+      ->add_option("--tickets", preflight_options.tickets,
+                   "ticket ids to check for a linked order (ID,ID,…)")
+      ->delimiter(',');
+  preflight->add_option("--numbers", preflight_options.numbers, "the same by ticket number (N,N,…)")
+      ->delimiter(',');
+  preflight->add_flag("--json", preflight_options.json, "one JSON object instead of the table");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Help and version exit 0; every usage error exits 2 (CLI11's own codes vary by error).
+    return app.exit(e) == 0 ? 0 : 2;
   }
 
   const ConfigResult loaded = load_config(config_path, process_env());
@@ -103,6 +129,8 @@ int run_cli(int argc, char** argv) {
   if (templates_lint->parsed()) return run_templates_lint(loaded);
   if (templates_render->parsed()) return run_templates_render(loaded, render_options);
   if (serve->parsed()) return run_serve(loaded, serve_options);
+  if (bootstrap->parsed()) return run_bootstrap(loaded, bootstrap_options);
+  if (preflight->parsed()) return run_preflight(loaded, preflight_options);
   if (worker->parsed()) return run_serve(loaded, ServeOptions{false, false});
   if (flags_get->parsed()) return run_flags_get(loaded, flag_name, flags_json);
   if (flags_set->parsed()) return run_flags_set(loaded, flag_name, flag_value);

@@ -1,6 +1,7 @@
 #pragma once
 // One function per CLI command; each returns the process exit code.
 #include <string>
+#include <vector>
 
 #include "app/config/config.h"
 
@@ -28,6 +29,26 @@ struct TemplatesRenderOptions {
 int run_templates_lint(const ConfigResult& loaded);
 // Prints the rendered text; exit 2 on a missing file, bad JSON, unknown id or missing variable.
 int run_templates_render(const ConfigResult& loaded, const TemplatesRenderOptions& options);
+
+struct BootstrapOptions {
+  std::string url;  // rpmw's public base URL for the HTTP Target (empty: http://<listen>)
+  bool dry_run = false;
+  bool show_token = false;  // print the real webhook token instead of a placeholder
+};
+
+// Creates the missing tags of the tag catalog, then prints the Richpanel setup checklist.
+// Exit 0; 1 when listing tags or any create failed; 2 without a key or with invalid config.
+int run_bootstrap(const ConfigResult& loaded, const BootstrapOptions& options);
+
+struct PreflightOptions {
+  std::vector<std::string> tickets;  // ticket ids to check for a linked order
+  std::vector<std::string> numbers;  // the same by conversation number
+  bool json = false;
+};
+
+// Pass/warn/fail table of the Richpanel account checks. Exit 0 when none failed, 1 when any
+// failed, 2 on usage or configuration errors.
+int run_preflight(const ConfigResult& loaded, const PreflightOptions& options);
 
 // Prints configuration errors in a readable list; returns the exit code for them (2).
 int report_config_errors(const ConfigResult& loaded);
