@@ -79,6 +79,22 @@ core::Error transport_error(const core::Error& error) {
   return {error.kind, "richpanel_" + error.code, std::nullopt};
 }
 
+// A request that can put a message in front of the customer: send-message, or an update that
+// carries a comment. Not idempotent, so only a refusal that certainly did not land may be repeated.
+bool may_deliver(std::string_view method, const std::vector<std::string_view>& segments,
+                 const json::value* body) {
+  if (method != "PUT" || segments.size() < 2 || segments[0] != "tickets") return false;
+  if (segments.size() == 3 && segments[2] == "send-message") return true;
+  if (segments.size() != 2 || body == nullptr || !body->is_object()) return false;
+  const json::value* ticket = body->as_object().if_contains("ticket");
+  return ticket != nullptr && ticket->is_object() && ticket->as_object().contains("comment");
+}
+
+// 429 and connection failures never reached Richpanel's handlers; a 5xx or a timeout may have.
+bool certainly_not_landed(const core::Error& error) {
+  return error.kind == ErrorKind::rate_limited || error.code == "richpanel_connect_failed";
+}
+
 }  // namespace
 
 std::chrono::milliseconds full_jitter_backoff(int attempt, std::chrono::milliseconds base,
@@ -230,6 +246,7 @@ core::Result<RichpanelAnswer> RichpanelApi::exchange(std::string_view method,
   };
 
   const int attempts = std::clamp(settings_.attempts, 1, kMaxAttempts);
+  const bool delivers = may_deliver(method, segments, body);
   for (int n = 1;; ++n) {
     if (settings_.budget) {
       const std::chrono::milliseconds turn = settings_.budget->reserve();
@@ -256,6 +273,8 @@ core::Result<RichpanelAnswer> RichpanelApi::exchange(std::string_view method,
     if (error.kind != ErrorKind::transient && error.kind != ErrorKind::rate_limited) {
       return finish(std::move(result));
     }
+    // The caller (the action layer) checks the ticket before sending again.
+    if (delivers && !certainly_not_landed(error)) return finish(std::move(result));
     std::chrono::milliseconds wait{0};
     if (error.kind == ErrorKind::rate_limited && settings_.budget) {
       // The budget now holds every caller back (Retry-After or the cool-down): no second wait.

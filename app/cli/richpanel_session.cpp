@@ -5,6 +5,7 @@
 
 #include "app/cli/commands.h"
 #include "app/policy/policy_loader.h"
+#include "app/runtime/local_runtime.h"
 
 namespace rpmw::app {
 
@@ -31,17 +32,10 @@ std::unique_ptr<RichpanelSession> RichpanelSession::open(const ConfigResult& loa
   session->config_ = loaded.config;
   session->policies_ = std::move(load.set);
   const Config& c = session->config_;
-  // The same pacing as the worker: these commands share the account's budget with everything
-  // else that talks to Richpanel.
-  adapters::http::VendorBudgetSettings pacing;
-  pacing.rate = c.richpanel_rate;
-  pacing.burst = c.richpanel_burst;
-  session->budget_ = std::make_shared<adapters::http::VendorBudget>(pacing, session->clock_);
-  adapters::richpanel::RichpanelSettings settings;
-  settings.base_url = c.richpanel_base_url;
-  settings.api_key = c.richpanel_api_key;
-  settings.ca_bundle_path = c.ca_bundle;
-  settings.budget = session->budget_;
+  // The same settings and pacing as the worker: these commands share the account's budget with
+  // everything else that talks to Richpanel.
+  adapters::richpanel::RichpanelSettings settings = richpanel_settings(c, session->clock_);
+  session->budget_ = settings.budget;
   auto api = std::make_shared<adapters::richpanel::RichpanelApi>(std::move(settings));
   session->admin_ = std::make_unique<adapters::richpanel::RichpanelAdmin>(api);
   session->orders_ = std::make_unique<adapters::richpanel::RichpanelOrderSource>(api);

@@ -25,6 +25,7 @@ adapters::richpanel::RichpanelSettings richpanel_settings(const Config& config,
   settings.base_url = config.richpanel_base_url;
   settings.api_key = config.richpanel_api_key;
   settings.timeout = std::chrono::milliseconds(config.richpanel_timeout_ms);
+  settings.ca_bundle_path = config.ca_bundle;
   // One budget per account: every worker thread's calls draw from it.
   settings.budget = std::make_shared<adapters::http::VendorBudget>(
       adapters::http::VendorBudgetSettings{config.richpanel_rate, config.richpanel_burst,

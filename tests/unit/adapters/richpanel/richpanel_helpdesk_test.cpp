@@ -189,3 +189,36 @@ TEST_CASE("adapters/richpanel: get_order accepts the order bare and under \"orde
   REQUIRE_FALSE(incomplete.has_value());
   CHECK(incomplete.error().kind == ErrorKind::invalid_input);
 }
+
+TEST_CASE("adapters/richpanel: a reply is not repeated after a 5xx that may have landed") {
+  RichpanelFixture f;
+  rpmw::adapters::richpanel::RichpanelHelpdesk helpdesk(f.settings());
+  f.server.set_fault(rpmw::fakes::FakeRichpanelFault::server_error, 1, 502);
+  f.server.set_fault_match(std::string("PUT /v1/tickets/") + kEmailId + "/send-message", true);
+  auto sent = helpdesk.send_message(kEmailId, "Thanks, we are on it.", "bot-1");
+  REQUIRE_FALSE(sent.has_value());
+  CHECK(sent.error().retryable());
+  CHECK(f.server.call_count() == 1);  // one send: the action layer checks the ticket first
+
+  SUBCASE("a comment update is treated the same way") {
+    f.server.clear_calls();
+    f.server.set_fault(rpmw::fakes::FakeRichpanelFault::server_error, 1, 503);
+    f.server.set_fault_match(std::string("PUT /v1/tickets/") + kChatId, false);
+    CHECK_FALSE(helpdesk.add_public_comment(kChatId, "On it.").has_value());
+    CHECK(f.server.call_count() == 1);
+  }
+  SUBCASE("a 429 is refused before anything happened: repeated inline") {
+    f.server.clear_calls();
+    f.server.set_fault(rpmw::fakes::FakeRichpanelFault::rate_limited, 1);
+    f.server.set_fault_match("", false);
+    CHECK(helpdesk.send_message(kEmailId, "Thanks.", "bot-1").has_value());
+    CHECK(f.server.call_count() == 2);
+  }
+  SUBCASE("idempotent writes are repeated after a 5xx") {
+    f.server.clear_calls();
+    f.server.set_fault(rpmw::fakes::FakeRichpanelFault::server_error, 1, 502);
+    f.server.set_fault_match("", false);
+    CHECK(helpdesk.add_tags(kEmailId, {"route-x"}).has_value());
+    CHECK(f.server.call_count() == 2);
+  }
+}
