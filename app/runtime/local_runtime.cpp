@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "app/runtime/vendor_call_log.h"
 #include "app/templates/catalog_loader.h"
 
 namespace rpmw::app {
@@ -70,8 +71,9 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
       std::make_unique<core::flags::FlagService>(*rt->flag_store_, rt->clock_, *rt->log_, defaults,
                                                  std::chrono::seconds(config.flag_cache_ttl_s));
   if (!config.richpanel_api_key.empty()) {
-    auto api =
-        std::make_shared<adapters::richpanel::RichpanelApi>(richpanel_settings(config, rt->clock_));
+    adapters::richpanel::RichpanelSettings settings = richpanel_settings(config, rt->clock_);
+    settings.observer = vendor_call_log(*rt->log_, rt->metrics_);
+    auto api = std::make_shared<adapters::richpanel::RichpanelApi>(std::move(settings));
     rt->helpdesk_ = std::make_unique<adapters::richpanel::RichpanelHelpdesk>(api);
     rt->orders_ = std::make_unique<adapters::richpanel::RichpanelOrderSource>(api);
   }
