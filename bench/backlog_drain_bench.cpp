@@ -76,9 +76,8 @@ int main(int argc, char** argv) {
         {"status", "OPEN"},
         {"via", {{"channel", "email"}}},
         {"tags", json::array()},
-        {"comments", json::array{json::object{{"id", "c1"},
-                                              {"is_operator", false},
-                                              {"plain_body", kTexts[i % 4]}}}}});
+        {"comments", json::array{json::object{
+                         {"id", "c1"}, {"is_operator", false}, {"plain_body", kTexts[i % 4]}}}}});
   }
 
   const std::filesystem::path dir =
@@ -137,10 +136,11 @@ int main(int argc, char** argv) {
   const auto calls = static_cast<double>(richpanel.call_count());
   const double per_event = (calls - static_cast<double>(rate_limited)) / o.events;
   const double bound = static_cast<double>(o.events) * per_event / vendor_rate;
-  std::printf("backlog drain: %ld events, vendor budget %d requests / %.1f s (%.2f/s), rpmw at "
-              "%.0f%% of it, burst %.0f, %d workers\n",
-              o.events, o.limit, o.window_ms / 1000.0, vendor_rate, o.rate_factor * 100, o.burst,
-              o.workers);
+  std::printf(
+      "backlog drain: %ld events, vendor budget %d requests / %.1f s (%.2f/s), rpmw at "
+      "%.0f%% of it, burst %.0f, %d workers\n",
+      o.events, o.limit, o.window_ms / 1000.0, vendor_rate, o.rate_factor * 100, o.burst,
+      o.workers);
   std::printf("  calls per event %.2f, 429s %ld, lower bound %.1f s, drain %.1f s (%+.1f%%)\n",
               per_event, rate_limited, bound, seconds, (seconds / bound - 1) * 100);
   std::filesystem::remove_all(dir);

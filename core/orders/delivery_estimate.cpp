@@ -5,25 +5,18 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/common/ascii.h"
 #include "core/orders/dates.h"
 
 namespace rpmw::core::orders {
 namespace {
 
 std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return lower_ascii(text);
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return trim_ascii(text);
 }
 
 // "3-5 business days", "3–5" / "3—5" (en / em dash), "3 to 5", "2 business days".

@@ -3,19 +3,15 @@
 #include <cctype>
 #include <vector>
 
+#include "core/common/ascii.h"
+
 namespace rpmw::core::orders {
 namespace {
 
 enum class Carrier { other, fedex, ups, usps, dhl };
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
+  return trim_ascii(text);
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {

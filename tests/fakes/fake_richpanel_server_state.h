@@ -68,7 +68,7 @@ struct ServerState {
   int fault_count = 0;
   unsigned fault_status = 500;
   std::chrono::milliseconds fault_delay{0};
-  std::string fault_match;     // "METHOD /decoded/path" the fault is limited to; empty: any
+  std::string fault_match;         // "METHOD /decoded/path" the fault is limited to; empty: any
   bool fault_after_apply = false;  // the call does its work, then answers the fault status
   FakeRichpanelRateLimit rate;
   int retry_after_seconds = 1;            // Retry-After of injected 429s

@@ -9,55 +9,13 @@
 #include <set>
 #include <sstream>
 
+#include "tests/integration/fake_richpanel_process.h"
 #include "tests/integration/helpers.h"
 
 namespace rpmw::itest {
 namespace {
 
 constexpr const char* kKey = "rp-ops-key-0123456789";
-
-struct FakeRichpanelProcess {
-  explicit FakeRichpanelProcess(const TempDir& dir) {
-    const char* bin = std::getenv("FAKE_RICHPANEL_BIN");
-    REQUIRE_MESSAGE(bin != nullptr, "FAKE_RICHPANEL_BIN is not set");
-    ProcessOptions options;
-    options.program = bin;
-    options.args = {"--port", "0", "--key", kKey, "--extra-user", "agent-2:Human Agent"};
-    options.stdout_path = dir / "fake-richpanel.out";
-    options.stderr_path = dir / "fake-richpanel.err";
-    process = std::make_unique<Process>(options);
-    const bool listening = poll_until(deadline_in(std::chrono::seconds(10)), [&] {
-      const std::string out = read_file(options.stdout_path);
-      const auto at = out.find("port=");
-      if (at == std::string::npos || out.find('\n', at) == std::string::npos) return false;
-      port = out.substr(at + 5, out.find('\n', at) - at - 5);
-      return true;
-    });
-    REQUIRE(listening);
-  }
-  std::string base_url() const { return "http://127.0.0.1:" + port; }
-  HttpResponse control(const std::string& method, const std::string& path,
-                       const std::string& body = {}) {
-    const HttpResponse r = client.request(method, base_url() + "/_control/" + path,
-                                          {{"Content-Type", "application/json"}}, body);
-    REQUIRE(r.status == 200);
-    return r;
-  }
-  // Names of the tags POSTed to /v1/tags since the last reset (from the call log).
-  std::vector<std::string> created_tags() {
-    std::vector<std::string> names;
-    const json::value log = json::parse(control("GET", "calls").body);
-    for (const json::value& call : log.as_array()) {
-      if (call.at("method") != "POST" || call.at("path") != "/v1/tags") continue;
-      CHECK(call.at("status") == 200);
-      names.emplace_back(json::parse(call.at("body").as_string()).at("name").as_string());
-    }
-    return names;
-  }
-  std::unique_ptr<Process> process;
-  std::string port;
-  HttpClient client;
-};
 
 struct Run {
   int code = -1;
@@ -67,7 +25,7 @@ struct Run {
 
 struct Ops {
   TempDir dir{"rpmw-rp-ops"};
-  FakeRichpanelProcess fake{dir};
+  FakeRichpanelProcess fake{dir, {"--extra-user", "agent-2:Human Agent"}, kKey};
   int runs = 0;
 
   std::map<std::string, std::string> env() const {
@@ -167,7 +125,7 @@ TEST_CASE("richpanel ops: bootstrap creates exactly the missing tags, once") {
   CHECK(first.out.find("fake-operator found in /v1/users") != std::string::npos);
   CHECK(first.out.find(kKey) == std::string::npos);
 
-  ops.fake.control("POST", "reset");
+  ops.fake.control("POST", "reset", "{}");
   const Run second = ops.rpmw({"bootstrap"});
   REQUIRE_MESSAGE(second.code == 0, second.err);
   CHECK(ops.fake.created_tags().empty());

@@ -10,12 +10,13 @@ using testing::deadline_in;
 using testing::poll_until;
 
 FakeRichpanelProcess::FakeRichpanelProcess(const testing::TempDir& dir,
-                                           std::vector<std::string> extra_args) {
+                                           std::vector<std::string> extra_args, std::string key)
+    : key_(std::move(key)) {
   const char* bin = std::getenv("FAKE_RICHPANEL_BIN");
   REQUIRE_MESSAGE(bin != nullptr, "FAKE_RICHPANEL_BIN is not set");
   testing::ProcessOptions options;
   options.program = bin;
-  options.args = {"--port", "0", "--key", kKey};
+  options.args = {"--port", "0", "--key", key_};
   for (std::string& a : extra_args) options.args.push_back(std::move(a));
   options.stdout_path = dir / "fake-richpanel.out";
   options.stderr_path = dir / "fake-richpanel.err";
@@ -32,7 +33,7 @@ FakeRichpanelProcess::FakeRichpanelProcess(const testing::TempDir& dir,
 
 std::map<std::string, std::string> FakeRichpanelProcess::rpmw_env() const {
   return {{"RPMW_RICHPANEL_BASE_URL", base_url()},
-          {"RPMW_RICHPANEL_API_KEY", kKey},
+          {"RPMW_RICHPANEL_API_KEY", key_},
           {"RPMW_RICHPANEL_BOT_AUTHOR_ID", kBotAuthor},
           {"RPMW_RICHPANEL_RATE", "200"},
           {"RPMW_RICHPANEL_BURST", "50"}};
@@ -43,6 +44,25 @@ void FakeRichpanelProcess::control(const std::string& path, const json::value& b
       http_.request("POST", base_url() + "/_control/" + path,
                     {{"Content-Type", "application/json"}}, json::serialize(body));
   REQUIRE_MESSAGE(r.status / 100 == 2, "control " << path << ": " << r.status << " " << r.body);
+}
+
+testing::HttpResponse FakeRichpanelProcess::control(const std::string& method,
+                                                    const std::string& path,
+                                                    const std::string& body) {
+  const testing::HttpResponse r = http_.request(method, base_url() + "/_control/" + path,
+                                                {{"Content-Type", "application/json"}}, body);
+  REQUIRE_MESSAGE(r.status == 200, "control " << path << ": " << r.status << " " << r.body);
+  return r;
+}
+
+std::vector<std::string> FakeRichpanelProcess::created_tags() {
+  std::vector<std::string> names;
+  for (const FakeRichpanelCallRecord& call : calls()) {
+    if (call.method != "POST" || call.path != "/v1/tags") continue;
+    CHECK(call.status == 200);
+    names.emplace_back(json::parse(call.body).at("name").as_string());
+  }
+  return names;
 }
 
 void FakeRichpanelProcess::put_ticket(const json::object& ticket) {

@@ -25,7 +25,7 @@ class FakeRichpanelProcess {
   static constexpr const char* kBotAuthor = "fake-operator";
 
   explicit FakeRichpanelProcess(const testing::TempDir& dir,
-                                std::vector<std::string> extra_args = {});
+                                std::vector<std::string> extra_args = {}, std::string key = kKey);
   std::string base_url() const { return "http://127.0.0.1:" + port_; }
 
   // The env that points `rpmw serve` at this fake with a budget fast enough for tests.
@@ -34,12 +34,18 @@ class FakeRichpanelProcess {
   void put_ticket(const boost::json::object& ticket);
   // POST /_control/<path> with a JSON body; REQUIREs a 2xx.
   void control(const std::string& path, const boost::json::value& body);
+  // Any control request (raw body); REQUIREs a 200.
+  testing::HttpResponse control(const std::string& method, const std::string& path,
+                                const std::string& body = {});
+  // Names of the tags POSTed to /v1/tags since the last reset (from the call log).
+  std::vector<std::string> created_tags();
   std::vector<FakeRichpanelCallRecord> calls();
   // Calls whose path names `ticket_id` (the ticket endpoints, decoded).
   std::vector<FakeRichpanelCallRecord> calls_for(const std::string& ticket_id);
 
  private:
   std::unique_ptr<testing::Process> process_;
+  std::string key_;
   std::string port_;
   testing::HttpClient http_;
 };
