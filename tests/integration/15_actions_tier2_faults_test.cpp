@@ -105,6 +105,29 @@ TEST_CASE("e2e tier 2: tracking, ETA inside the window (auto-close), late, no li
     CHECK(has_tag(calls[5], "mw-tier-2"));
     CHECK_FALSE(has_tag(calls[5], "mw-auto-closed"));
   }
+  SUBCASE("PII in the message and the order reaches the reply, never the logs") {
+    // The strings the PII log scan (99_pii_log_scan_test.cpp) looks for in every server log.
+    richpanel.put_ticket(ticket_fixture(
+        "t2-pii", "email", "c1",
+        "Hi, Jane here (jane.doe+pii@example.com, +1 415-555-0199), 742 Evergreen Terrace. "
+        "Where is my order #1042?"));
+    json::object order = order_fixture("1042", 48 * kHour, true);
+    json::object& tracking =
+        order["fulfillment"].as_array()[0].as_object()["tracking"].as_array()[0].as_object();
+    tracking["trackingNumber"] = "9400111899223100000000";
+    tracking["trackingCompany"] = "USPS";
+    tracking["trackingUrl"] =
+        "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223100000000";
+    link(richpanel, "t2-pii", order);
+    const json::object record = deliver(server, "t2-pii", 0);
+    CHECK(record.at("template_id").as_string() == "t_order_status_verified");
+    const auto calls = richpanel.calls();
+    REQUIRE(calls.size() == 6);
+    const std::string body(json::parse(calls[3].body).as_object().at("body").as_string());
+    CHECK(body.find("9400111899223100000000") != std::string::npos);
+    CHECK(body.find("jane.doe") == std::string::npos);  // customer text never reaches a reply
+    CHECK(json::serialize(record).find("9400111899223100000000") == std::string::npos);
+  }
   SUBCASE("no tracking, inside the window: the ETA reply, then the close") {
     richpanel.put_ticket(ticket_fixture("t2-eta", "email", "c1", kWhere));
     link(richpanel, "t2-eta", order_fixture("2042", kHour, false));
