@@ -23,7 +23,8 @@ const std::vector<std::string> kPii = {
     "tools.usps.com",
 };
 // Secrets must never be logged either.
-const std::vector<std::string> kSecrets = {kWebhookToken, "pii-hmac-secret-1"};
+// The Richpanel key the e2e servers use (tests/integration/fake_richpanel_process.h).
+const std::vector<std::string> kSecrets = {kWebhookToken, "pii-hmac-secret-1", "rp-test-key"};
 
 std::string pii_message() {
   return "Hi, I am Jane (jane.doe+pii@example.com, +1 415-555-0199). Ship to 742 Evergreen "
