@@ -124,6 +124,7 @@ const std::vector<Option>& options() {
       number("queue_max_depth", &Config::queue_max_depth),
       number("queue_depth_refresh_ms", &Config::queue_depth_refresh_ms),
       number("queue_visibility_timeout_s", &Config::queue_visibility_timeout_s),
+      number("worker_event_deadline_s", &Config::worker_event_deadline_s),
       number("queue_max_receives", &Config::queue_max_receives),
       number("dedup_window_s", &Config::dedup_window_s),
       number("shutdown_grace_s", &Config::shutdown_grace_s),
@@ -205,6 +206,11 @@ void validate(ConfigResult& result) {
     error("max_json_depth: must be between 2 and 64");
   if (c.ingress_rate < 0 || c.ingress_source_rate < 0) error("ingress rates must be >= 0");
   if (c.queue_visibility_timeout_s < 1) error("queue_visibility_timeout_s: must be >= 1");
+  if (c.worker_event_deadline_s < 0 ||
+      (c.worker_event_deadline_s > 0 &&
+       c.worker_event_deadline_s >= c.queue_visibility_timeout_s)) {
+    error("worker_event_deadline_s: must be below queue_visibility_timeout_s (0: automatic)");
+  }
   if (c.queue_max_receives < 1) error("queue_max_receives: must be >= 1");
   if (c.dedup_window_s < 0) error("dedup_window_s: must be >= 0");
   if (c.sqlite_synchronous != "normal" && c.sqlite_synchronous != "full") {

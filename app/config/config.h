@@ -1,6 +1,7 @@
 #pragma once
 // One typed configuration, loaded from a flat YAML file and RPMW_* environment variables (env
 // wins). Every YAML key is the env name without the RPMW_ prefix, in lower case.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -35,6 +36,13 @@ struct Config {
   std::int64_t queue_max_depth = 100000;
   std::int64_t queue_depth_refresh_ms = 250;
   std::int64_t queue_visibility_timeout_s = 120;
+  // No new Richpanel write after this many seconds of one attempt; 0: ¾ of the visibility timeout.
+  std::int64_t worker_event_deadline_s = 0;
+  std::int64_t event_deadline_s() const {
+    return worker_event_deadline_s > 0
+               ? worker_event_deadline_s
+               : std::max<std::int64_t>(1, queue_visibility_timeout_s * 3 / 4);
+  }
   int queue_max_receives = 5;
   std::int64_t dedup_window_s = 300;
   std::int64_t shutdown_grace_s = 10;

@@ -93,6 +93,7 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
       *rt->log_,           rt->metrics_,  rt->engine_->engine(),
       rt->helpdesk_.get(), &rt->catalog_, config.richpanel_bot_author_id};
   rt->pipeline_ = std::make_unique<core::pipeline::Pipeline>(deps);
+  rt->pipeline_->set_event_deadline(std::chrono::seconds(config.event_deadline_s()));
   return rt;
 }
 

@@ -72,10 +72,20 @@ void ActionExecutor::log_action(const ExecutionInput& input, std::string_view ki
   deps_.log.write(line);
 }
 
+namespace {
+
+Status within_deadline(const ExecutionInput& input) {
+  if (std::chrono::steady_clock::now() < input.deadline) return {};
+  return fail(ErrorKind::transient, "event_deadline_exceeded");
+}
+
+}  // namespace
+
 Result<ExecutionReport> ActionExecutor::execute(const ExecutionInput& input) const {
   ExecutionReport report;
   std::vector<std::string> tags = input.plan.tags;
   if (input.plan.reply) {
+    if (auto in_time = within_deadline(input); !in_time) return tl::unexpected(in_time.error());
     std::vector<std::string> extra;
     if (auto done = reply(input, report, extra); !done) return tl::unexpected(done.error());
     if (report.replied()) {
@@ -83,9 +93,11 @@ Result<ExecutionReport> ActionExecutor::execute(const ExecutionInput& input) con
     }
     for (const std::string& t : extra) add_unique(tags, t);
   }
+  if (auto in_time = within_deadline(input); !in_time) return tl::unexpected(in_time.error());
   if (auto done = tag(input, tags, report); !done) return tl::unexpected(done.error());
   if (input.plan.close_after_reply && report.replied() && input.plan.reply &&
       auto_close_permitted(*input.plan.reply, deps_.catalog)) {
+    if (auto in_time = within_deadline(input); !in_time) return tl::unexpected(in_time.error());
     if (auto done = close(input, report); !done) return tl::unexpected(done.error());
   }
   return report;

@@ -5,6 +5,7 @@
 // a crash) reads what the last attempt left and checks the ticket read at the start of this
 // attempt before acting again: our comment already there means the reply went out, and a reply
 // that was sent but never confirmed is not sent a second time.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct ExecutionInput {
   const Ticket& ticket;           // as read at the start of this attempt
   const std::string& comment_id;  // the customer comment being answered
   const ActionPlan& plan;
+  // No new vendor step starts after this (the queue's visibility timeout must not run out while
+  // the event is being worked on): the event is retried later and resumes where it stopped.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 // Outcome codes, as recorded in the decision record's "execution" object.

@@ -266,8 +266,9 @@ Result<PipelineOutcome> Pipeline::resume(Attempt& attempt, const ActionRecord& s
 }
 
 Result<actions::ExecutionReport> Pipeline::act(Attempt& attempt, const actions::ActionPlan& plan) {
-  auto report = executor_->execute(actions::ExecutionInput{
-      attempt.outcome.event_key, attempt.ids.trace_id, attempt.ticket, attempt.comment_id, plan});
+  auto report = executor_->execute(
+      actions::ExecutionInput{attempt.outcome.event_key, attempt.ids.trace_id, attempt.ticket,
+                              attempt.comment_id, plan, attempt.started + event_deadline_});
   if (report) attempt.outcome.reply = report->reply;
   return report;
 }

@@ -3,6 +3,7 @@
 // (one ticket read, the event key, duplicate and operator-last checks) happens here; steps 2–8 are
 // the DecisionEngine's; step 9 plans and executes the Richpanel actions (core/actions) unless the
 // shadow mode is on. A retry of an event whose actions began resumes the stored plan.
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -54,6 +55,9 @@ Ticket synthetic_ticket(const std::string& ticket_id, const std::string& comment
 class Pipeline {
  public:
   explicit Pipeline(PipelineDeps deps);
+  // How long one attempt may keep starting Richpanel writes (below the queue's visibility
+  // timeout, so a slow event is not handed to a second worker while the first still acts).
+  void set_event_deadline(std::chrono::milliseconds deadline) { event_deadline_ = deadline; }
   virtual ~Pipeline() = default;
   virtual Result<PipelineOutcome> process(const QueuedEvent& event);
 
@@ -75,6 +79,7 @@ class Pipeline {
   PipelineDeps deps_;
   RecordVersions versions_;
   std::optional<actions::ActionExecutor> executor_;
+  std::chrono::milliseconds event_deadline_{90000};
 };
 
 }  // namespace rpmw::core::pipeline

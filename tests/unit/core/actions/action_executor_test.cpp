@@ -64,7 +64,7 @@ struct Harness {
   // One attempt: reads the ticket first, as the pipeline does.
   rpmw::core::Result<ExecutionReport> run(const ActionPlan& plan) {
     const rpmw::core::Ticket ticket = *helpdesk.ticket(ticket_id);
-    return executor.execute(ExecutionInput{event_key, trace, ticket, comment_id, plan});
+    return executor.execute(ExecutionInput{event_key, trace, ticket, comment_id, plan, deadline});
   }
 
   std::vector<std::string> methods() const {
@@ -77,6 +77,7 @@ struct Harness {
   std::string event_key = ticket_id + ":c1";
   std::string trace = "trc_1";
   std::string comment_id = "c1";
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   rpmw::fakes::FakeClock clock;
   rpmw::fakes::FakeHelpdesk helpdesk;
   rpmw::fakes::InMemoryStateStore state{clock};
@@ -188,7 +189,8 @@ TEST_CASE("executor: a reply the read-back cannot confirm is never sent twice") 
   CHECK(first.error().code == "reply_unverified");
   // The pipeline's next attempt reads the ticket, which still does not show it.
   rpmw::core::Ticket hidden = *h.helpdesk.get_ticket(h.ticket_id);
-  auto retry = h.executor.execute(ExecutionInput{h.event_key, h.trace, hidden, h.comment_id, plan});
+  auto retry = h.executor.execute(
+      ExecutionInput{h.event_key, h.trace, hidden, h.comment_id, plan, h.deadline});
   REQUIRE(retry.has_value());
   CHECK(retry->reply == "failed");
   CHECK(h.helpdesk.count("send_message") == 1);
@@ -240,4 +242,21 @@ TEST_CASE("executor: a plan that asks to close a template outside the allow-list
   REQUIRE(report.has_value());
   CHECK(report->close == "none");
   CHECK(h.helpdesk.count("set_status") == 0);
+}
+
+TEST_CASE("executor: past the event deadline no vendor step starts; the retry resumes") {
+  Harness h;
+  const ActionPlan plan = h.plan("t_damaged_item_intake", "TIER_1_SAFE_ASSIST");
+  h.deadline = std::chrono::steady_clock::time_point::min();
+  auto late = h.run(plan);
+  REQUIRE_FALSE(late.has_value());
+  CHECK(late.error().code == "event_deadline_exceeded");
+  CHECK(late.error().retryable());
+  CHECK(h.helpdesk.calls().empty());
+
+  h.deadline = std::chrono::steady_clock::time_point::max();
+  auto retry = h.run(plan);
+  REQUIRE(retry.has_value());
+  CHECK(retry->reply == "sent");
+  CHECK(h.helpdesk.count("send_message") == 1);
 }
