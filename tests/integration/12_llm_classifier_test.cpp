@@ -3,38 +3,13 @@
 // the engine back to the rules classifier, route-only.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <fstream>
 
+#include "tests/integration/fake_process.h"
 #include "tests/integration/helpers.h"
 
 namespace rpmw::itest {
 namespace {
-
-// Starts fake_llm_server in `mode` and waits for its "port=<n>" line.
-struct FakeLlmProcess {
-  FakeLlmProcess(const std::string& mode, const TempDir& dir) {
-    const char* bin = std::getenv("FAKE_LLM_BIN");
-    REQUIRE_MESSAGE(bin != nullptr, "FAKE_LLM_BIN is not set");
-    ProcessOptions options;
-    options.program = bin;
-    options.args = {"--port", "0", "--mode", mode};
-    options.stdout_path = dir / ("llm-" + mode + ".out");
-    options.stderr_path = dir / ("llm-" + mode + ".err");
-    process = std::make_unique<Process>(options);
-    const bool listening = poll_until(deadline_in(std::chrono::seconds(10)), [&] {
-      const std::string out = read_file(options.stdout_path);
-      const auto at = out.find("port=");
-      if (at == std::string::npos || out.find('\n', at) == std::string::npos) return false;
-      port = out.substr(at + 5, out.find('\n', at) - at - 5);
-      return true;
-    });
-    REQUIRE(listening);
-  }
-  std::string base_url() const { return "http://127.0.0.1:" + port + "/v1"; }
-  std::unique_ptr<Process> process;
-  std::string port;
-};
 
 json::object decide_one(RpmwServer& server, const std::string& ticket, const std::string& text) {
   HttpClient client;

@@ -9,27 +9,21 @@ namespace json = boost::json;
 using testing::deadline_in;
 using testing::poll_until;
 
+namespace {
+
+std::vector<std::string> fake_args(const std::string& key, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--key", key};
+  for (std::string& a : extra) args.push_back(std::move(a));
+  return args;
+}
+
+}  // namespace
+
 FakeRichpanelProcess::FakeRichpanelProcess(const testing::TempDir& dir,
                                            std::vector<std::string> extra_args, std::string key)
-    : key_(std::move(key)) {
-  const char* bin = std::getenv("FAKE_RICHPANEL_BIN");
-  REQUIRE_MESSAGE(bin != nullptr, "FAKE_RICHPANEL_BIN is not set");
-  testing::ProcessOptions options;
-  options.program = bin;
-  options.args = {"--port", "0", "--key", key_};
-  for (std::string& a : extra_args) options.args.push_back(std::move(a));
-  options.stdout_path = dir / "fake-richpanel.out";
-  options.stderr_path = dir / "fake-richpanel.err";
-  process_ = std::make_unique<testing::Process>(options);
-  const bool listening = poll_until(deadline_in(std::chrono::seconds(10)), [&] {
-    const std::string out = testing::read_file(options.stdout_path);
-    const auto at = out.find("port=");
-    if (at == std::string::npos || out.find('\n', at) == std::string::npos) return false;
-    port_ = out.substr(at + 5, out.find('\n', at) - at - 5);
-    return true;
-  });
-  REQUIRE(listening);
-}
+    : key_(std::move(key)),
+      process_("FAKE_RICHPANEL_BIN", fake_args(key_, std::move(extra_args)), dir,
+               "fake-richpanel") {}
 
 std::map<std::string, std::string> FakeRichpanelProcess::rpmw_env() const {
   return {{"RPMW_RICHPANEL_BASE_URL", base_url()},

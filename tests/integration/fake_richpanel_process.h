@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "tests/integration/fake_process.h"
 #include "tests/support/support.h"
 
 namespace rpmw::itest {
@@ -26,7 +27,7 @@ class FakeRichpanelProcess {
 
   explicit FakeRichpanelProcess(const testing::TempDir& dir,
                                 std::vector<std::string> extra_args = {}, std::string key = kKey);
-  std::string base_url() const { return "http://127.0.0.1:" + port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + process_.port(); }
 
   // The env that points `rpmw serve` at this fake with a budget fast enough for tests.
   std::map<std::string, std::string> rpmw_env() const;
@@ -44,9 +45,8 @@ class FakeRichpanelProcess {
   std::vector<FakeRichpanelCallRecord> calls_for(const std::string& ticket_id);
 
  private:
-  std::unique_ptr<testing::Process> process_;
   std::string key_;
-  std::string port_;
+  FakeProcess process_;
   testing::HttpClient http_;
 };
 
