@@ -39,8 +39,8 @@ TEST_CASE("app/config: the event deadline follows the visibility timeout unless 
 }
 
 TEST_CASE("app/config: Richpanel timeout and cool-down") {
-  auto loaded = load_config("", env_of({{"RPMW_RICHPANEL_TIMEOUT_MS", "2500"},
-                                        {"RPMW_RICHPANEL_COOLDOWN_MS", "1000"}}));
+  auto loaded = load_config(
+      "", env_of({{"RPMW_RICHPANEL_TIMEOUT_MS", "2500"}, {"RPMW_RICHPANEL_COOLDOWN_MS", "1000"}}));
   REQUIRE(loaded.ok());
   CHECK(loaded.config.richpanel_timeout_ms == 2500);
   CHECK(loaded.config.richpanel_cooldown_ms == 1000);
