@@ -131,8 +131,9 @@ Status ActionExecutor::reply(const ExecutionInput& input, ExecutionReport& repor
   auto give_up = [&](const char* code, std::vector<std::string> tags) -> Status {
     for (const std::string& t : tags) add_unique(extra_tags, t);
     report.reason_codes.emplace_back(code);
-    log_action(input, "reply", code == std::string("operator_replied") ? "skipped" : "failed",
-               code);
+    const std::string_view why = code;
+    log_action(input, "reply",
+               why == "operator_replied" || why == "kill_switch_on" ? "skipped" : "failed", code);
     return {};
   };
   if (!after.empty()) {
@@ -144,6 +145,10 @@ Status ActionExecutor::reply(const ExecutionInput& input, ExecutionReport& repor
     // Sent once and never confirmed: a second send could be a duplicate in the customer's inbox.
     report.reply = "failed";
     return give_up("reply_unverified", send_failed_tags());
+  }
+  if (planned.blocked) {
+    report.reply = "blocked";
+    return give_up("kill_switch_on", {"mw-escalated-human"});
   }
   if (planned.body.empty()) {
     report.reply = "failed";

@@ -45,7 +45,7 @@ struct ExecutionInput {
 
 // Outcome codes, as recorded in the decision record's "execution" object.
 struct ExecutionReport {
-  std::string reply = "none";  // none | sent | already_sent | operator_replied | failed
+  std::string reply = "none";  // none | sent | already_sent | operator_replied | blocked | failed
   std::string tags = "none";   // applied | already_applied
   std::string close = "none";  // none | closed | already_closed | failed
   int vendor_calls = 0;

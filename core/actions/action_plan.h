@@ -25,7 +25,8 @@ struct PlannedReply {
   std::string path;     // kPathSendMessage | kPathComment
   std::string variant;  // the catalog variant rendered
   std::string fingerprint;
-  std::string body;  // never stored or logged
+  std::string body;      // never stored or logged
+  bool blocked = false;  // a kill switch came on: confirm a send that landed, never send
 };
 
 struct ActionPlan {

@@ -235,12 +235,23 @@ Result<PipelineOutcome> Pipeline::resume(Attempt& attempt, const ActionRecord& s
   auto conversation = deps_.state.get_conversation(ticket_id);
   if (!conversation) return tl::unexpected(conversation.error());
 
+  // A kill switch turned on since the plan was made wins: no new reply, no close (tags still go,
+  // as in safe mode). A reply already out keeps its tags.
+  const bool replies_allowed = !attempt.flags.safe_mode && attempt.flags.automation_enabled;
+  if (!replies_allowed) plan->close_after_reply = false;
   if (plan->reply && attempt.latest != nullptr) {
-    // The reply text is never stored: render it again, and use it only if it is the same reply.
     auto sent =
         deps_.state.get_action(actions::action_key(attempt.outcome.event_key, "reply", ticket_id));
     if (!sent) return tl::unexpected(sent.error());
-    if (!*sent || (*sent)->status != ActionStatus::done) {
+    const bool already_sent = *sent && (*sent)->status == ActionStatus::done;
+    if (!already_sent && !replies_allowed) {
+      // Still confirmed if the last attempt's send landed; never sent now.
+      plan->reply->blocked = true;
+      record["reason_codes"].as_array().emplace_back(attempt.flags.safe_mode
+                                                         ? policy::reason::kSafeMode
+                                                         : policy::reason::kAutomationDisabled);
+    } else if (!already_sent) {
+      // The reply text is never stored: render it again, and use it only if it is the same.
       const EngineResult again = deps_.engine.run(EngineInput{
           attempt.ticket, *attempt.latest, attempt.flags, *conversation, deps_.clock.now()});
       actions::ActionPlan fresh = plan_for(again, attempt.flags);

@@ -195,3 +195,23 @@ TEST_CASE("pipeline actions: an email reply without a bot author goes to a human
   CHECK(std::find(reasons.begin(), reasons.end(), json::value("bot_author_missing")) !=
         reasons.end());
 }
+
+TEST_CASE("pipeline actions: a kill switch turned on before the retry stops the resumed reply") {
+  Harness h;
+  // The first attempt stores its plan, then the send fails before landing.
+  h.helpdesk.fail_next({ErrorKind::transient, "http_503", std::nullopt}, "add_public_comment");
+  REQUIRE_FALSE(h.process().has_value());
+  REQUIRE(h.flags.set("safe_mode", "true", "test").has_value());
+
+  auto retry = h.process();
+  REQUIRE(retry.has_value());
+  CHECK(retry->reply == "blocked");
+  CHECK(h.helpdesk.count("add_public_comment") == 1);  // only the failed one
+  CHECK(h.helpdesk.count("set_status") == 0);
+  CHECK(h.tagged("mw-escalated-human"));
+  CHECK_FALSE(h.tagged("mw-auto-replied"));
+  const json::object record = h.last_record();
+  const auto& reasons = record.at("reason_codes").as_array();
+  CHECK(std::find(reasons.begin(), reasons.end(), json::value("safe_mode_route_only")) !=
+        reasons.end());
+}
