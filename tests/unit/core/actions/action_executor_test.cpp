@@ -5,12 +5,14 @@
 #include <algorithm>
 
 #include "adapters/observability/prometheus_metrics.h"
-#include "app/templates/catalog_loader.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_helpdesk.h"
 #include "tests/fakes/in_memory_state.h"
 #include "tests/fakes/recording_event_log.h"
+#include "tests/unit/core/actions/actions_test_support.h"
 
+using rpmw::actions_test::catalog;
+using rpmw::actions_test::has;
 using rpmw::core::ErrorKind;
 using rpmw::core::actions::ActionExecutor;
 using rpmw::core::actions::ActionPlan;
@@ -19,16 +21,6 @@ using rpmw::core::actions::ExecutionReport;
 using rpmw::core::policy::PolicyDecision;
 
 namespace {
-
-const rpmw::core::templates::Catalog& catalog() {
-  static const rpmw::app::CatalogLoad load = rpmw::app::load_template_catalog("");
-  REQUIRE(load.ok());
-  return load.catalog;
-}
-
-bool has(const std::vector<std::string>& values, const std::string& value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
-}
 
 rpmw::core::Error transient() {
   return {ErrorKind::transient, "http_503", std::nullopt};

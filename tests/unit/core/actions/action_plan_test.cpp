@@ -4,24 +4,16 @@
 
 #include <algorithm>
 
-#include "app/templates/catalog_loader.h"
 #include "core/actions/reply_fingerprint.h"
+#include "tests/unit/core/actions/actions_test_support.h"
 
+using rpmw::actions_test::catalog;
+using rpmw::actions_test::has;
 using rpmw::core::actions::ActionPlan;
 using rpmw::core::actions::PlanContext;
 using rpmw::core::policy::PolicyDecision;
 
 namespace {
-
-const rpmw::core::templates::Catalog& catalog() {
-  static const rpmw::app::CatalogLoad load = rpmw::app::load_template_catalog("");
-  REQUIRE(load.ok());
-  return load.catalog;
-}
-
-bool has(const std::vector<std::string>& values, const std::string& value) {
-  return std::find(values.begin(), values.end(), value) != values.end();
-}
 
 PolicyDecision reply_decision(const std::string& template_id, const std::string& tier) {
   PolicyDecision d;

@@ -7,7 +7,6 @@
 
 #include "adapters/observability/prometheus_metrics.h"
 #include "app/runtime/engine_kit.h"
-#include "app/templates/catalog_loader.h"
 #include "core/ingest/webhook.h"
 #include "core/pipeline/pipeline.h"
 #include "tests/fakes/fake_clock.h"
@@ -15,8 +14,10 @@
 #include "tests/fakes/in_memory_flags.h"
 #include "tests/fakes/in_memory_state.h"
 #include "tests/fakes/recording_event_log.h"
+#include "tests/unit/core/actions/actions_test_support.h"
 
 namespace json = boost::json;
+using rpmw::actions_test::catalog;
 using rpmw::core::ErrorKind;
 using rpmw::core::pipeline::PipelineOutcome;
 
@@ -25,12 +26,6 @@ namespace {
 constexpr const char* kTicket = "t-act";
 constexpr const char* kDamaged =
     "Hello, my blender arrived with the glass jar cracked. Order 1042.";
-
-const rpmw::core::templates::Catalog& catalog() {
-  static const rpmw::app::CatalogLoad load = rpmw::app::load_template_catalog("");
-  REQUIRE(load.ok());
-  return load.catalog;
-}
 
 rpmw::core::flags::FlagDefaults live_defaults(const std::string& flags = "") {
   rpmw::core::flags::FlagDefaults d;
