@@ -8,26 +8,6 @@
 namespace rpmw::itest {
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Run run_rpmw(const std::vector<std::string>& args, const TempDir& dir, const std::string& name) {
-  ProcessOptions options;
-  options.program = RpmwServer::binary();
-  options.args = args;
-  options.stdout_path = dir / (name + ".out");
-  options.stderr_path = dir / (name + ".err");
-  Process process(options);
-  Run run;
-  run.code = process.wait_exit(deadline_in(std::chrono::seconds(60))).value_or(-1);
-  run.out = read_file(options.stdout_path);
-  run.err = read_file(options.stderr_path);
-  return run;
-}
-
 std::string data_file(const std::string& name) {
   return std::string(RPMW_SOURCE_DIR) + "/tests/data/" + name;
 }

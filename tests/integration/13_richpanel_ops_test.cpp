@@ -17,12 +17,6 @@ namespace {
 
 constexpr const char* kKey = "rp-ops-key-0123456789";
 
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
 struct Ops {
   TempDir dir{"rpmw-rp-ops"};
   FakeRichpanelProcess fake{dir, {"--extra-user", "agent-2:Human Agent"}, kKey};
@@ -38,23 +32,9 @@ struct Ops {
   }
   Run rpmw(const std::vector<std::string>& args,
            std::map<std::string, std::string> overrides = {}) {
-    ProcessOptions options;
-    options.program = RpmwServer::binary();
-    options.args = args;
     std::map<std::string, std::string> merged = env();
     for (auto& [k, v] : overrides) merged[k] = v;
-    for (const auto& [k, v] : merged) {
-      if (!v.empty()) options.env.emplace_back(k, v);
-    }
-    const std::string name = "run-" + std::to_string(++runs);
-    options.stdout_path = dir / (name + ".out");
-    options.stderr_path = dir / (name + ".err");
-    Process process(options);
-    Run run;
-    run.code = process.wait_exit(deadline_in(std::chrono::seconds(60))).value_or(-1);
-    run.out = read_file(options.stdout_path);
-    run.err = read_file(options.stderr_path);
-    return run;
+    return run_rpmw(args, dir, "run-" + std::to_string(++runs), merged);
   }
 };
 

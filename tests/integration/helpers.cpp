@@ -92,4 +92,22 @@ long long epoch_seconds_now() {
       .count();
 }
 
+Run run_rpmw(const std::vector<std::string>& args, const TempDir& dir, const std::string& name,
+             const std::map<std::string, std::string>& env) {
+  ProcessOptions options;
+  options.program = RpmwServer::binary();
+  options.args = args;
+  for (const auto& [k, v] : env) {
+    if (!v.empty()) options.env.emplace_back(k, v);
+  }
+  options.stdout_path = dir / (name + ".out");
+  options.stderr_path = dir / (name + ".err");
+  Process process(options);
+  Run run;
+  run.code = process.wait_exit(deadline_in(std::chrono::seconds(60))).value_or(-1);
+  run.out = read_file(options.stdout_path);
+  run.err = read_file(options.stderr_path);
+  return run;
+}
+
 }  // namespace rpmw::itest

@@ -46,4 +46,16 @@ bool wait_for_queue_depth(const RpmwServer& server, double depth,
 
 long long epoch_seconds_now();
 
+// One finished `rpmw` CLI run.
+struct Run {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `$RPMW_BIN args…` to completion (60 s at most) with `env` added to the environment (an
+// empty value is left out); its output files are `dir/name.out|err`.
+Run run_rpmw(const std::vector<std::string>& args, const TempDir& dir, const std::string& name,
+             const std::map<std::string, std::string>& env = {});
+
 }  // namespace rpmw::itest
