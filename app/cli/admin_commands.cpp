@@ -22,9 +22,9 @@ int report_config_errors(const ConfigResult& loaded) {
 int run_config_check(const ConfigResult& loaded) {
   if (!loaded.ok()) return report_config_errors(loaded);
   std::vector<std::string> problems;
-  auto kit = EngineKit::create(
-      PolicySources{loaded.config.policies_dir, loaded.config.templates_dir},
-      EngineOptions{nullptr, nullptr, nullptr, llm_options_of(loaded.config)}, problems);
+  auto kit =
+      EngineKit::create(PolicySources{loaded.config.policies_dir, loaded.config.templates_dir},
+                        EngineOptions{.llm_options = llm_options_of(loaded.config)}, problems);
   if (!kit) {
     std::cerr << "rpmw: the policy files are invalid:\n";
     for (const std::string& p : problems) std::cerr << "  - " << p << "\n";

@@ -80,7 +80,7 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
   std::vector<std::string> errors;
   rt->engine_ = EngineKit::create(
       PolicySources{config.policies_dir, config.templates_dir},
-      EngineOptions{nullptr, nullptr, rt->orders_.get(), llm_options_of(config)}, errors);
+      EngineOptions{.orders = rt->orders_.get(), .llm_options = llm_options_of(config)}, errors);
   CatalogLoad templates = load_template_catalog(config.templates_dir);
   for (std::string& e : templates.errors) errors.push_back(std::move(e));
   if (!rt->engine_ || !errors.empty()) {
