@@ -55,6 +55,13 @@ int run_config_check(const ConfigResult& loaded) {
   if (loaded.config.richpanel_api_key.empty()) {
     std::cout << "  no Richpanel key: shadow mode (decisions recorded, no Richpanel writes)\n";
   }
+  const Config& c = loaded.config;
+  if (!c.shopify_shop.empty() && !c.shopify_access_token.empty()) {
+    std::cout << "  Shopify order-number fallback available for " << c.shopify_shop << " (API "
+              << c.shopify_api_version << "); acts while orders.shopify_fallback is true\n";
+  } else if (!c.shopify_shop.empty()) {
+    std::cout << "  shopify_shop is set without RPMW_SHOPIFY_ACCESS_TOKEN: no Shopify fallback\n";
+  }
   return 0;
 }
 
