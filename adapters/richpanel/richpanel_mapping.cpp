@@ -1,5 +1,6 @@
 #include "adapters/richpanel/richpanel_mapping.h"
 
+#include "core/common/ascii.h"
 #include "core/text/features.h"
 
 namespace rpmw::adapters::richpanel {
@@ -54,8 +55,21 @@ core::Result<core::Ticket> ticket_from_json(const json::value& value) {
   for (char& c : ticket.status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   ticket.subject = str(*t, "subject");
   std::string channel = str(*t, "channel");
-  if (const json::object* via = object_at(*t, "via")) channel = str(*via, "channel");
+  const json::object* via = object_at(*t, "via");
+  if (via != nullptr) channel = str(*via, "channel");
   ticket.channel = core::text::canonical_channel(channel);
+  if (const json::object* profile = object_at(*t, "customer_profile")) {
+    ticket.customer_email = std::string(core::trim_ascii(str(*profile, "email")));
+    ticket.customer_phone = std::string(core::trim_ascii(str(*profile, "phone")));
+  }
+  // An email ticket's sender is the customer when the profile has no address.
+  if (ticket.customer_email.empty() && ticket.channel == "email" && via != nullptr) {
+    if (const json::object* source = object_at(*via, "source")) {
+      if (const json::object* from = object_at(*source, "from")) {
+        ticket.customer_email = std::string(core::trim_ascii(str(*from, "address")));
+      }
+    }
+  }
   if (const json::array* tags = array_at(*t, "tags")) {
     for (const json::value& tag : *tags) {
       if (tag.is_string()) ticket.tags.emplace_back(tag.as_string());

@@ -22,9 +22,9 @@ int report_config_errors(const ConfigResult& loaded) {
 int run_config_check(const ConfigResult& loaded) {
   if (!loaded.ok()) return report_config_errors(loaded);
   std::vector<std::string> problems;
-  auto kit = EngineKit::create(
-      PolicySources{loaded.config.policies_dir, loaded.config.templates_dir},
-      EngineOptions{nullptr, nullptr, nullptr, llm_options_of(loaded.config)}, problems);
+  auto kit =
+      EngineKit::create(PolicySources{loaded.config.policies_dir, loaded.config.templates_dir},
+                        EngineOptions{.llm_options = llm_options_of(loaded.config)}, problems);
   if (!kit) {
     std::cerr << "rpmw: the policy files are invalid:\n";
     for (const std::string& p : problems) std::cerr << "  - " << p << "\n";
@@ -54,6 +54,13 @@ int run_config_check(const ConfigResult& loaded) {
             << " templates lint clean\n";
   if (loaded.config.richpanel_api_key.empty()) {
     std::cout << "  no Richpanel key: shadow mode (decisions recorded, no Richpanel writes)\n";
+  }
+  const Config& c = loaded.config;
+  if (!c.shopify_shop.empty() && !c.shopify_access_token.empty()) {
+    std::cout << "  Shopify order-number fallback available for " << c.shopify_shop << " (API "
+              << c.shopify_api_version << "); acts while orders.shopify_fallback is true\n";
+  } else if (!c.shopify_shop.empty()) {
+    std::cout << "  shopify_shop is set without RPMW_SHOPIFY_ACCESS_TOKEN: no Shopify fallback\n";
   }
   return 0;
 }

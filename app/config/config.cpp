@@ -9,6 +9,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "adapters/shopify/shopify_order_search.h"
 #include "core/flags/flag_service.h"
 
 namespace rpmw::app {
@@ -150,6 +151,10 @@ const std::vector<Option>& options() {
       number("richpanel_burst", &Config::richpanel_burst),
       number("richpanel_cooldown_ms", &Config::richpanel_cooldown_ms),
       number("richpanel_timeout_ms", &Config::richpanel_timeout_ms),
+      text("shopify_shop", &Config::shopify_shop),
+      text("shopify_access_token", &Config::shopify_access_token, true),
+      text("shopify_api_version", &Config::shopify_api_version),
+      text("shopify_base_url", &Config::shopify_base_url),
       text("llm_base_url", &Config::llm_base_url),
       text("llm_api_key", &Config::llm_api_key, true),
       text("llm_model", &Config::llm_model),
@@ -235,6 +240,19 @@ void validate(ConfigResult& result) {
     error("admin_token: must be at least 16 characters");
   }
   if (c.webhook_token_header.empty()) error("webhook_token_header: must not be empty");
+  if (!c.shopify_access_token.empty() && c.shopify_shop.empty()) {
+    error("shopify_access_token: set shopify_shop (RPMW_SHOPIFY_SHOP) too");
+  }
+  if (!c.shopify_shop.empty() && !adapters::shopify::valid_shopify_shop(c.shopify_shop)) {
+    error("shopify_shop: expected the shop's domain, e.g. my-store.myshopify.com");
+  }
+  if (!adapters::shopify::valid_shopify_api_version(c.shopify_api_version)) {
+    error("shopify_api_version: expected YYYY-MM (e.g. 2024-10) or unstable");
+  }
+  if (!c.shopify_base_url.empty() && !c.shopify_base_url.starts_with("https://") &&
+      !c.shopify_base_url.starts_with("http://")) {
+    error("shopify_base_url: must start with https:// (or http:// for a local fake)");
+  }
   if (!c.ca_bundle.empty() && !std::ifstream(c.ca_bundle).good()) {
     error("ca_bundle: cannot read '" + c.ca_bundle + "'");
   }

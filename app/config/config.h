@@ -59,6 +59,13 @@ struct Config {
   std::int64_t richpanel_cooldown_ms = 60000;  // how long a 429 halves the shared rate
   std::int64_t richpanel_timeout_ms = 10000;   // per attempt, the whole exchange
 
+  // The optional Shopify order-number fallback (flag orders.shopify_fallback); built when both
+  // the shop and the token are set.
+  std::string shopify_shop;  // my-store.myshopify.com
+  std::string shopify_access_token;
+  std::string shopify_api_version = "2024-10";
+  std::string shopify_base_url;  // empty: https://<shopify_shop>
+
   std::string llm_base_url;
   std::string llm_api_key;
   std::string llm_model;
@@ -67,7 +74,8 @@ struct Config {
   std::string policies_dir;   // empty: the policies embedded at build time
   std::string templates_dir;  // empty: the embedded templates
 
-  // A PEM CA bundle for every outbound TLS connection (Richpanel, LLM); empty: the system store.
+  // A PEM CA bundle for every outbound TLS connection (Richpanel, Shopify, LLM); empty: the
+  // system store.
   std::string ca_bundle;
 
   std::string aws_endpoint_url;

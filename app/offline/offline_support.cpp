@@ -35,9 +35,9 @@ std::string offline_flags(const Config& config, const std::string& overrides,
 std::unique_ptr<EngineKit> offline_engine(const Config& config, core::OrderSource& orders,
                                           const char* tool) {
   std::vector<std::string> problems;
-  auto kit =
-      EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
-                        EngineOptions{nullptr, nullptr, &orders, llm_options_of(config)}, problems);
+  auto kit = EngineKit::create(
+      PolicySources{config.policies_dir, config.templates_dir},
+      EngineOptions{.orders = &orders, .llm_options = llm_options_of(config)}, problems);
   for (const std::string& p : problems) std::cerr << "rpmw " << tool << ": " << p << "\n";
   return kit;
 }

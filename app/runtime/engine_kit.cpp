@@ -62,9 +62,9 @@ std::unique_ptr<EngineKit> EngineKit::create(const PolicySources& sources,
       llm_verifier = kit->llm_verifier_.get();
     }
   }
-  kit->engine_ = std::make_unique<core::pipeline::DecisionEngine>(
-      core::pipeline::EngineDeps{kit->policies_, *kit->tier0_, core::text::default_redactor(),
-                                 *kit->rules_, *kit->verifier_, llm, llm_verifier, options.orders});
+  kit->engine_ = std::make_unique<core::pipeline::DecisionEngine>(core::pipeline::EngineDeps{
+      kit->policies_, *kit->tier0_, core::text::default_redactor(), *kit->rules_, *kit->verifier_,
+      llm, llm_verifier, options.orders, options.order_search});
   return kit;
 }
 

@@ -30,6 +30,7 @@ struct EngineOptions {
   core::Classifier* llm = nullptr;  // injected (tests); else built from `llm_options`
   core::Verifier* llm_verifier = nullptr;
   core::OrderSource* orders = nullptr;
+  core::OrderSearch* order_search = nullptr;  // the Shopify fallback, when configured
   LlmOptions llm_options;
 };
 

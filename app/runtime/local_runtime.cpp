@@ -35,6 +35,16 @@ adapters::richpanel::RichpanelSettings richpanel_settings(const Config& config,
   return settings;
 }
 
+adapters::shopify::ShopifySettings shopify_settings(const Config& config) {
+  adapters::shopify::ShopifySettings settings;
+  settings.shop = config.shopify_shop;
+  settings.base_url = config.shopify_base_url;
+  settings.access_token = config.shopify_access_token;
+  settings.api_version = config.shopify_api_version;
+  settings.ca_bundle_path = config.ca_bundle;
+  return settings;
+}
+
 LocalRuntime::LocalRuntime(Config config) : config_(std::move(config)) {}
 
 core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& config,
@@ -77,10 +87,18 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
     rt->helpdesk_ = std::make_unique<adapters::richpanel::RichpanelHelpdesk>(api);
     rt->orders_ = std::make_unique<adapters::richpanel::RichpanelOrderSource>(api);
   }
+  if (!config.shopify_shop.empty() && !config.shopify_access_token.empty()) {
+    adapters::shopify::ShopifySettings settings = shopify_settings(config);
+    settings.observer = vendor_call_log(*rt->log_, rt->metrics_);
+    rt->order_search_ =
+        std::make_unique<adapters::shopify::ShopifyOrderSearch>(std::move(settings));
+  }
   std::vector<std::string> errors;
-  rt->engine_ = EngineKit::create(
-      PolicySources{config.policies_dir, config.templates_dir},
-      EngineOptions{nullptr, nullptr, rt->orders_.get(), llm_options_of(config)}, errors);
+  rt->engine_ = EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
+                                  EngineOptions{.orders = rt->orders_.get(),
+                                                .order_search = rt->order_search_.get(),
+                                                .llm_options = llm_options_of(config)},
+                                  errors);
   CatalogLoad templates = load_template_catalog(config.templates_dir);
   for (std::string& e : templates.errors) errors.push_back(std::move(e));
   if (!rt->engine_ || !errors.empty()) {

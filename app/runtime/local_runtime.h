@@ -7,6 +7,7 @@
 #include "adapters/observability/json_line_log.h"
 #include "adapters/observability/prometheus_metrics.h"
 #include "adapters/richpanel/richpanel_helpdesk.h"
+#include "adapters/shopify/shopify_order_search.h"
 #include "adapters/sqlite/sqlite_event_queue.h"
 #include "adapters/sqlite/sqlite_flag_store.h"
 #include "adapters/sqlite/sqlite_state_store.h"
@@ -38,6 +39,8 @@ class LocalRuntime {
   const core::templates::Catalog& catalog() const { return catalog_; }
   // The Richpanel adapters; null without RPMW_RICHPANEL_API_KEY (decisions are only recorded).
   core::Helpdesk* helpdesk() { return helpdesk_.get(); }
+  // The Shopify order search; null unless RPMW_SHOPIFY_SHOP and RPMW_SHOPIFY_ACCESS_TOKEN are set.
+  core::OrderSearch* order_search() { return order_search_.get(); }
 
   // Deletes expired state rows and dedup keys; logs the counts.
   void purge();
@@ -56,6 +59,7 @@ class LocalRuntime {
   std::unique_ptr<core::flags::FlagService> flags_;
   std::unique_ptr<adapters::richpanel::RichpanelHelpdesk> helpdesk_;
   std::unique_ptr<adapters::richpanel::RichpanelOrderSource> orders_;
+  std::unique_ptr<adapters::shopify::ShopifyOrderSearch> order_search_;
   core::templates::Catalog catalog_;
   std::unique_ptr<EngineKit> engine_;
   std::unique_ptr<core::pipeline::Pipeline> pipeline_;
@@ -64,6 +68,9 @@ class LocalRuntime {
 // The Richpanel client settings of a configuration, with a fresh shared request budget.
 adapters::richpanel::RichpanelSettings richpanel_settings(const Config& config,
                                                           const core::Clock& clock);
+
+// The Shopify client settings of a configuration (the caller checks shop and token are set).
+adapters::shopify::ShopifySettings shopify_settings(const Config& config);
 
 // Creates the data dir (0700) when missing; error text for the user on failure.
 std::string ensure_data_dir(const std::string& path);

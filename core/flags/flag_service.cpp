@@ -52,7 +52,8 @@ std::string trim(std::string_view s) {
 
 std::string validate_flag(std::string_view name, std::string_view value) {
   const bool known = name == kShadowMode || name == kSafeMode || name == kAutomationEnabled ||
-                     name == kLlmEnabled || is_template_flag(name) || channel_of(name).has_value();
+                     name == kLlmEnabled || name == kShopifyFallback || is_template_flag(name) ||
+                     channel_of(name).has_value();
   if (!known) return "unknown_flag";
   if (!parse_bool(value)) return "flag_value_not_boolean";
   return {};
@@ -103,6 +104,7 @@ FlagSnapshot FlagService::build(const std::map<std::string, std::string>& stored
   effective[std::string(kSafeMode)] = "false";
   effective[std::string(kAutomationEnabled)] = "false";
   effective[std::string(kLlmEnabled)] = defaults_.llm_configured ? "true" : "false";
+  effective[std::string(kShopifyFallback)] = "false";
   for (std::string_view channel : kChannels) {
     effective["channel." + std::string(channel) + ".automation"] =
         default_channel_automation(channel) ? "true" : "false";
@@ -117,6 +119,7 @@ FlagSnapshot FlagService::build(const std::map<std::string, std::string>& stored
   snapshot.safe_mode = effective[std::string(kSafeMode)] == "true";
   snapshot.automation_enabled = effective[std::string(kAutomationEnabled)] == "true";
   snapshot.llm_enabled = effective[std::string(kLlmEnabled)] == "true";
+  snapshot.shopify_fallback = effective[std::string(kShopifyFallback)] == "true";
   snapshot.effective = std::move(effective);
   return snapshot;
 }

@@ -18,6 +18,7 @@ inline constexpr std::string_view kShadowMode = "shadow_mode";
 inline constexpr std::string_view kSafeMode = "safe_mode";
 inline constexpr std::string_view kAutomationEnabled = "automation_enabled";
 inline constexpr std::string_view kLlmEnabled = "llm.enabled";
+inline constexpr std::string_view kShopifyFallback = "orders.shopify_fallback";
 
 struct FlagDefaults {
   bool richpanel_configured = false;  // shadow_mode defaults to true without a Richpanel key
@@ -32,7 +33,8 @@ struct FlagSnapshot {
   bool safe_mode = true;
   bool automation_enabled = false;
   bool llm_enabled = false;
-  bool degraded = false;  // the store could not be read and no good value was cached
+  bool shopify_fallback = false;  // order number + contact match through Shopify (optional)
+  bool degraded = false;          // the store could not be read and no good value was cached
   std::map<std::string, std::string> effective;  // name → value after defaults and overrides
 
   bool template_enabled(std::string_view template_id, bool catalog_default) const;

@@ -1,5 +1,7 @@
 #include "core/pipeline/decision_engine.h"
 
+#include "core/orders/contact_match.h"
+#include "core/orders/order_number.h"
 #include "core/text/normalize.h"
 
 namespace rpmw::core::pipeline {
@@ -7,6 +9,48 @@ namespace rpmw::core::pipeline {
 std::string comment_text(const Comment& comment, bool& is_html) {
   is_html = comment.plain_body.empty() && !comment.body_html.empty();
   return is_html ? comment.body_html : comment.plain_body;
+}
+
+policy::Tier2Evidence DecisionEngine::find_order(const EngineInput& input,
+                                                 std::string_view normalized_text,
+                                                 EngineResult& result) const {
+  policy::Tier2Evidence evidence;
+  if (deps_.orders == nullptr) return evidence;
+  result.order_lookup = true;
+  result.order_match = "none";
+  auto links = deps_.orders->linked_orders(input.ticket.id);
+  if (!links) {
+    evidence.lookup_failed = true;
+    return evidence;
+  }
+  evidence.linked_orders = static_cast<int>(links->size());
+  if (links->size() == 1) {
+    auto order = deps_.orders->get_order(links->front());
+    if (order) {
+      evidence.order = std::move(*order);
+      result.order_match = "richpanel_link";
+    } else {
+      evidence.lookup_failed = true;
+    }
+    return evidence;
+  }
+  // Several links stay ambiguous; the fallback is only for a ticket Richpanel links nothing to.
+  if (!links->empty() || !input.flags.shopify_fallback || deps_.order_search == nullptr) {
+    return evidence;
+  }
+  const OrderQuery query{orders::extract_order_numbers(normalized_text),
+                         input.ticket.customer_email, input.ticket.customer_phone};
+  orders::ContactLookup found = orders::lookup_by_contact(*deps_.order_search, query);
+  if (found.error) {
+    // As a failed Richpanel lookup: the ask-for-the-order-number reply, mw-order-lookup-failed.
+    evidence.lookup_failed = true;
+    result.order_match = "shopify_error";
+  } else if (found.order) {
+    evidence.order = std::move(*found.order);
+    evidence.linked_orders = 1;
+    result.order_match = "shopify_contact";
+  }
+  return evidence;
 }
 
 EngineResult DecisionEngine::run(const EngineInput& input) const {
@@ -86,24 +130,7 @@ EngineResult DecisionEngine::run(const EngineInput& input) const {
 
   policy::PolicyDecision decision = policy_.decide(outcome, context);
   if (decision.tier2_candidate) {
-    policy::Tier2Evidence evidence;
-    if (deps_.orders != nullptr) {
-      result.order_lookup = true;
-      auto links = deps_.orders->linked_orders(input.ticket.id);
-      if (!links) {
-        evidence.lookup_failed = true;
-      } else {
-        evidence.linked_orders = static_cast<int>(links->size());
-        if (links->size() == 1) {
-          auto order = deps_.orders->get_order(links->front());
-          if (order) {
-            evidence.order = std::move(*order);
-          } else {
-            evidence.lookup_failed = true;
-          }
-        }
-      }
-    }
+    policy::Tier2Evidence evidence = find_order(input, normalized.text, result);
     if (evidence.order) {
       VerifierInput verifier_input;
       verifier_input.redacted_text = classifier_input.redacted_text;

@@ -5,6 +5,7 @@
 // `rpmw eval`, so all three decide the same way. Thread-safe when its ports are.
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/flags/flag_service.h"
 #include "core/policy/policy_engine.h"
@@ -27,6 +28,9 @@ struct EngineDeps {
   Classifier* llm = nullptr;         // used while the llm.enabled flag is on
   Verifier* llm_verifier = nullptr;  // used with the LLM classifier when configured
   OrderSource* orders = nullptr;     // null: no deterministic match is possible
+  // The order-number fallback (Shopify) for tickets without a linked order, used while the
+  // orders.shopify_fallback flag is on; null: none.
+  OrderSearch* order_search = nullptr;
 };
 
 struct EngineInput {
@@ -51,6 +55,9 @@ struct EngineResult {
   std::vector<std::string> tier0_hits;  // intents the screen matched
   bool truncated = false;
   bool order_lookup = false;  // the order source was asked
+  // How the Tier 2 order was found, PII-free: richpanel_link | shopify_contact | none |
+  // shopify_error; empty when no lookup ran.
+  std::string order_match;
   std::optional<std::string> verifier_reason;
 };
 
@@ -61,6 +68,10 @@ class DecisionEngine {
   const policy::PolicySet& policies() const { return deps_.policies; }
 
  private:
+  // Step 8's deterministic match: the Richpanel link, else (flag on) the order-number fallback.
+  policy::Tier2Evidence find_order(const EngineInput& input, std::string_view normalized_text,
+                                   EngineResult& result) const;
+
   EngineDeps deps_;
   policy::PolicyEngine policy_;
 };

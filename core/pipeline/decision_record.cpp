@@ -95,6 +95,7 @@ json::object decision_record(const RecordIds& ids, const EngineResult& result,
                                     {"truncated", result.truncated}};
   record["redactions"] = result.redactions.total();
   record["order_lookup"] = result.order_lookup;
+  if (!result.order_match.empty()) record["order_match"] = result.order_match;
   if (result.verifier_reason) record["verifier_reason"] = *result.verifier_reason;
   record["tokens"] = json::object{{"prompt", result.usage.prompt_tokens},
                                   {"completion", result.usage.completion_tokens}};

@@ -26,6 +26,9 @@ struct Ticket {
   std::string subject;
   std::vector<std::string> tags;
   std::vector<Comment> comments;  // oldest first
+  // PII: held in memory for the deterministic order match only; never logged or recorded.
+  std::string customer_email;
+  std::string customer_phone;
 };
 
 class Helpdesk {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/orders/order_number.h"
 #include "core/text/redact.h"
 #include "core/text/utf8.h"
 
@@ -47,67 +48,6 @@ void for_each_word(std::string_view text, Fn&& fn) {
     }
     i += i < text.size() ? d.len : 1;
   }
-}
-
-// Skips spaces and the punctuation that sits between "order" and its number.
-std::size_t skip_joiners(std::string_view s, std::size_t i) {
-  while (i < s.size() && (s[i] == ' ' || s[i] == ':' || s[i] == '#' || s[i] == '.')) ++i;
-  return i;
-}
-
-// After an order keyword at `i`: up to three filler words, then a 4–12 digit number (dashes
-// allowed inside, as in "112-1234567-1234567").
-bool order_number_follows(std::string_view s, std::size_t i) {
-  for (int fillers = 0; fillers <= 3; ++fillers) {
-    i = skip_joiners(s, i);
-    if (i < s.size() && utf8::ascii_digit(s[i])) {
-      int digits = 0;
-      bool dashed = false;
-      while (i < s.size() && (utf8::ascii_digit(s[i]) ||
-                              (s[i] == '-' && i + 1 < s.size() && utf8::ascii_digit(s[i + 1])))) {
-        digits += utf8::ascii_digit(s[i]) ? 1 : 0;
-        dashed = dashed || s[i] == '-';
-        ++i;
-      }
-      const bool ends = i >= s.size() || !utf8::ascii_alnum(s[i]);
-      return ends && digits >= 4 && (digits <= 12 || (dashed && digits <= 20));
-    }
-    std::size_t j = i;
-    while (j < s.size() && (utf8::ascii_alpha(s[j]) || static_cast<unsigned char>(s[j]) >= 0x80)) {
-      ++j;
-    }
-    const std::string word = lower_ascii(s.substr(i, j - i));
-    if (j == i || !in_list(word, {"number", "num", "no", "nr", "id", "is", "was", "es", "de", "del",
-                                  "número", "numero", "nº", "n°"})) {
-      return false;
-    }
-    i = j;
-  }
-  return false;
-}
-
-bool find_order_number(std::string_view s) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '#') {
-      std::size_t j = i + 1;
-      if (j < s.size() && s[j] == ' ') ++j;
-      std::size_t k = j;
-      while (k < s.size() && utf8::ascii_digit(s[k])) ++k;
-      const bool ends = k >= s.size() || !utf8::ascii_alnum(s[k]);
-      if (k - j >= 4 && k - j <= 12 && ends) return true;
-      continue;
-    }
-    if (!utf8::ascii_alpha(c) || (i > 0 && utf8::ascii_alpha(s[i - 1]))) continue;
-    for (std::string_view kw : {"orders", "order", "pedido", "orden", "compra"}) {
-      if (utf8::starts_with_ci(s.substr(i), kw)) {
-        const std::size_t after = i + kw.size();
-        if (after < s.size() && utf8::ascii_alpha(s[after])) continue;
-        if (order_number_follows(s, after)) return true;
-      }
-    }
-  }
-  return false;
 }
 
 // Placeholders mail clients leave for attachments: "[image: a.png]", "<image001.png>", "see
@@ -288,7 +228,9 @@ Features extract_features(std::string_view normalized_text, const FeatureContext
   Features f;
   f.channel = canonical_channel(context.channel);
   f.language = guess_language(normalized_text);
-  f.has_order_number = find_order_number(normalized_text);
+  for (const orders::OrderNumberMention& m : orders::order_number_mentions(normalized_text)) {
+    f.has_order_number = f.has_order_number || orders::counts_as_order_number_feature(m);
+  }
   f.has_email = counts.emails > 0;
   f.has_phone = counts.phones > 0;
   f.has_tracking_number = counts.tracking_numbers > 0;

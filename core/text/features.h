@@ -23,7 +23,8 @@ struct FeatureContext {
 };
 
 struct Features {
-  bool has_order_number = false;  // "#1042", "order 1042", "pedido 1042", 4–12 digit order ids
+  bool has_order_number =
+      false;  // "#1042", "order 1042", "pedido 1042": core/orders/order_number.h
   bool has_email = false;
   bool has_phone = false;
   bool has_tracking_number = false;  // UPS 1Z…, USPS 20–22 digits / 9400…, FedEx 12/15, DHL 10

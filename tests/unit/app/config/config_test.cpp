@@ -404,3 +404,38 @@ TEST_CASE("app/config: ca_bundle must name a readable file") {
   CHECK_FALSE(missing.ok());
   CHECK(has_error(missing, "ca_bundle"));
 }
+
+TEST_CASE("app/config: the Shopify settings come from RPMW_SHOPIFY_*, the token is a secret") {
+  const ConfigResult none = load_config("", env_of({}));
+  CHECK(none.config.shopify_shop.empty());
+  CHECK(none.config.shopify_api_version == "2024-10");
+  const ConfigResult set =
+      load_config("", env_of({{"RPMW_SHOPIFY_SHOP", "my-store.myshopify.com"},
+                              {"RPMW_SHOPIFY_ACCESS_TOKEN", "shpat_secret_value"},
+                              {"RPMW_SHOPIFY_API_VERSION", "2025-01"},
+                              {"RPMW_SHOPIFY_BASE_URL", "http://127.0.0.1:9999"}}));
+  CAPTURE(all_errors(set));
+  REQUIRE(set.ok());
+  CHECK(set.config.shopify_shop == "my-store.myshopify.com");
+  CHECK(set.config.shopify_access_token == "shpat_secret_value");
+  CHECK(set.config.shopify_api_version == "2025-01");
+  CHECK(set.config.shopify_base_url == "http://127.0.0.1:9999");
+  const std::string printed = print_config(set.config);
+  CHECK(printed.find("shpat_secret_value") == std::string::npos);
+  CHECK(printed.find("shopify_access_token: \"****\"") != std::string::npos);
+  CHECK(printed.find("shopify_shop: \"my-store.myshopify.com\"") != std::string::npos);
+}
+
+TEST_CASE("app/config: a Shopify token needs a shop; shop, version and base URL are checked") {
+  auto errors_for = [](std::map<std::string, std::string> env) {
+    return load_config("", env_of(std::move(env)));
+  };
+  CHECK(has_error(errors_for({{"RPMW_SHOPIFY_ACCESS_TOKEN", "shpat_x"}}), "shopify_shop"));
+  CHECK(errors_for({{"RPMW_SHOPIFY_SHOP", "my-store.myshopify.com"}}).ok());  // fallback off
+  CHECK(has_error(errors_for({{"RPMW_SHOPIFY_SHOP", "https://my-store.myshopify.com"}}),
+                  "shopify_shop"));
+  CHECK(has_error(errors_for({{"RPMW_SHOPIFY_API_VERSION", "latest"}}), "shopify_api_version"));
+  CHECK(has_error(errors_for({{"RPMW_SHOPIFY_BASE_URL", "ftp://x"}}), "shopify_base_url"));
+  const ConfigResult token_only = errors_for({{"RPMW_SHOPIFY_ACCESS_TOKEN", "shpat_x"}});
+  for (const std::string& e : token_only.errors) CHECK(e.find("shpat_x") == std::string::npos);
+}

@@ -62,6 +62,8 @@ TEST_CASE("core/flags: defaults without a Richpanel key or an LLM") {
   CHECK(s.effective.at("safe_mode") == "false");
   CHECK(s.effective.at("automation_enabled") == "false");
   CHECK(s.effective.at("llm.enabled") == "false");
+  CHECK_FALSE(s.shopify_fallback);
+  CHECK(s.effective.at("orders.shopify_fallback") == "false");
   CHECK(s.effective.at("channel.email.automation") == "true");
   CHECK(s.effective.at("channel.social.automation") == "false");
 }
@@ -101,6 +103,7 @@ TEST_CASE("core/flags: stored values win over defaults") {
                  {"safe_mode", "true"},
                  {"automation_enabled", "true"},
                  {"llm.enabled", "true"},
+                 {"orders.shopify_fallback", "true"},
                  {"channel.email.automation", "false"},
                  {"channel.tiktok.automation", "true"},
                  {"template.t_order_status.enabled", "false"}});
@@ -109,6 +112,7 @@ TEST_CASE("core/flags: stored values win over defaults") {
   CHECK(s.safe_mode);
   CHECK(s.automation_enabled);
   CHECK(s.llm_enabled);
+  CHECK(s.shopify_fallback);
   CHECK_FALSE(s.channel_automation("email"));
   CHECK(s.channel_automation("tiktok"));
   CHECK_FALSE(s.template_enabled("t_order_status", true));
@@ -265,6 +269,9 @@ TEST_CASE("core/flags: validate_flag knows every flag family") {
   CHECK(validate_flag("safe_mode", "false").empty());
   CHECK(validate_flag("automation_enabled", "true").empty());
   CHECK(validate_flag("llm.enabled", "false").empty());
+  CHECK(validate_flag("orders.shopify_fallback", "true").empty());
+  CHECK(validate_flag("orders.shopify_fallback", "yes") == "flag_value_not_boolean");
+  CHECK(validate_flag("orders.other", "true") == "unknown_flag");
   CHECK(validate_flag("template.t_unknown_ack.enabled", "true").empty());
   CHECK(validate_flag("template.a1_b2.enabled", "true").empty());
   for (const char* channel : {"email", "livechat", "social", "tiktok", "phone", "unknown"}) {
