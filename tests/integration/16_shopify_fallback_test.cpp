@@ -56,27 +56,10 @@ json::object deliver(RpmwServer& server, const std::string& ticket, long long be
   return latest_record(server, ticket);
 }
 
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
 Run config_check(const TempDir& dir, const std::string& name,
-                 std::vector<std::pair<std::string, std::string>> env) {
-  ProcessOptions options;
-  options.program = RpmwServer::binary();
-  options.args = {"config", "check"};
-  options.env = std::move(env);
-  options.env.emplace_back("RPMW_DATA_DIR", dir.path().string());
-  options.stdout_path = dir / (name + ".out");
-  options.stderr_path = dir / (name + ".err");
-  Process process(options);
-  Run run;
-  run.code = process.wait_exit(deadline_in(std::chrono::seconds(60))).value_or(-1);
-  run.out = read_file(options.stdout_path);
-  run.err = read_file(options.stderr_path);
-  return run;
+                 std::map<std::string, std::string> env) {
+  env["RPMW_DATA_DIR"] = dir.path().string();
+  return run_rpmw({"config", "check"}, dir, name, env);
 }
 
 }  // namespace
