@@ -234,6 +234,12 @@ void validate(ConfigResult& result) {
   if (!c.admin_token.empty() && c.admin_token.size() < 16) {
     error("admin_token: must be at least 16 characters");
   }
+  // Separate scopes: a leaked webhook token must never open the admin API.
+  for (const auto& token : c.webhook_tokens) {
+    if (!c.admin_token.empty() && token == c.admin_token) {
+      error("admin_token: must differ from every webhook token");
+    }
+  }
   if (c.webhook_token_header.empty()) error("webhook_token_header: must not be empty");
   if (!c.ca_bundle.empty() && !std::ifstream(c.ca_bundle).good()) {
     error("ca_bundle: cannot read '" + c.ca_bundle + "'");
