@@ -58,6 +58,14 @@ TEST_CASE("admin api: tokens are separate from the webhook's, status, flags, dec
   }
   CHECK(client.request("GET", server.url("/admin/v1/nope"), bearer(kAdminToken)).status == 404);
   CHECK(client.request("DELETE", status_url, bearer(kAdminToken)).status == 405);
+  // The admin routes share the server's body limit (64 KiB off the webhook route).
+  Headers json_admin = bearer(kAdminToken);
+  json_admin.emplace_back("Content-Type", "application/json");
+  const HttpResponse too_large =
+      client.request("PUT", server.url("/admin/v1/flags/safe_mode"), json_admin,
+                     R"({"value":"true","actor":")" + std::string(70 * 1024, 'a') + R"("})");
+  CHECK(too_large.status == 413);
+  CHECK(too_large.body.find("payload_too_large") != std::string::npos);
 
   // A flag set through the CLI on the server shows in `flags get --url` and in the server's log.
   TempDir dir("rpmw-admin-cli");
