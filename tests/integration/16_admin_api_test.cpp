@@ -119,3 +119,41 @@ TEST_CASE("admin api: tokens are separate from the webhook's, status, flags, dec
 }
 
 }  // namespace rpmw::itest
+
+namespace rpmw::itest {
+
+TEST_CASE("admin cli: without --url the commands work on the local store") {
+  TempDir dir("rpmw-admin-local");
+  const std::map<std::string, std::string> env{{"RPMW_DATA_DIR", (dir.path() / "data").string()}};
+  Run set = run_rpmw({"flags", "set", "automation_enabled", "true"}, dir, "set", env);
+  CHECK(set.code == 0);
+  CHECK(set.out.find(R"("event":"system.flag.changed")") != std::string::npos);
+  CHECK(set.out.find(R"("actor":"cli")") != std::string::npos);
+  Run get = run_rpmw({"flags", "get", "automation_enabled"}, dir, "get", env);
+  CHECK(get.code == 0);
+  CHECK(get.out == "true\n");
+  Run table = run_rpmw({"flags", "get"}, dir, "table", env);
+  CHECK(table.out.starts_with("FLAG"));
+  CHECK(table.out.find("automation_enabled") != std::string::npos);
+
+  Run dlq = run_rpmw({"dlq", "list"}, dir, "dlq", env);
+  CHECK(dlq.code == 0);
+  CHECK(dlq.out == "DLQ is empty\n");
+  Run purge = run_rpmw({"dlq", "purge", "evt_missing"}, dir, "purge", env);
+  CHECK(purge.code == 1);
+  CHECK(purge.out.empty());  // not-found goes to stderr only
+  Run none = run_rpmw({"decisions", "--ticket", "t-none", "--json"}, dir, "none", env);
+  CHECK(none.code == 0);
+  CHECK(none.out == "{\"decisions\":[]}\n");
+
+  CHECK(run_rpmw({"decisions"}, dir, "usage", env).code == 2);
+  CHECK(run_rpmw({"flags", "set", "nope", "true"}, dir, "unknown", env).code == 2);
+  CHECK(run_rpmw({"flags", "set", "safe_mode", "maybe"}, dir, "value", env).code == 2);
+  Run unreachable =
+      run_rpmw({"flags", "get", "--url", "http://127.0.0.1:1", "--token", "any-token-0123456789"},
+               dir, "unreachable", env);
+  CHECK(unreachable.code == 2);
+  CHECK(unreachable.err.find("cannot reach") != std::string::npos);
+}
+
+}  // namespace rpmw::itest
