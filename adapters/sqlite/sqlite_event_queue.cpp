@@ -568,6 +568,41 @@ core::Status SqliteEventQueue::redrive(const std::string& event_id) {
   return status;
 }
 
+core::Result<core::DeadLetter> SqliteEventQueue::get_dead_letter(const std::string& event_id) {
+  return guarded([&]() -> core::Result<core::DeadLetter> {
+    std::lock_guard lock(db_mutex_);
+    auto select = db_->prepare(
+        "SELECT group_id, trace_id, reason, receive_count, enqueued_at_ms, dead_at_ms "
+        "FROM queue_dead_letters WHERE event_id = ?1");
+    if (!select) return err(select);
+    select->bind(1, event_id);
+    auto row = select->step();
+    if (!row) return err(row);
+    if (!*row) return core::fail(ErrorKind::not_found, "dead_letter_not_found");
+    core::DeadLetter dead;
+    dead.event_id = event_id;
+    dead.group = select->column_text(0);
+    dead.trace_id = select->column_text(1);
+    dead.reason = select->column_text(2);
+    dead.receive_count = static_cast<int>(select->column_int64(3));
+    dead.enqueued_at = core::from_epoch_ms(select->column_int64(4));
+    dead.dead_at = core::from_epoch_ms(select->column_int64(5));
+    return dead;
+  });
+}
+
+core::Status SqliteEventQueue::purge_dead_letter(const std::string& event_id) {
+  return guarded([&]() -> core::Status {
+    std::lock_guard lock(db_mutex_);
+    auto remove = db_->prepare("DELETE FROM queue_dead_letters WHERE event_id = ?1");
+    if (!remove) return err(remove);
+    remove->bind(1, event_id);
+    if (auto ok = remove->run(); !ok) return ok;
+    if (db_->changes() == 0) return core::fail(ErrorKind::not_found, "dead_letter_not_found");
+    return {};
+  });
+}
+
 core::Result<core::QueueStats> SqliteEventQueue::stats() {
   return guarded([&]() -> core::Result<core::QueueStats> {
     std::lock_guard lock(db_mutex_);

@@ -56,6 +56,8 @@ class SqliteEventQueue final : public core::EventQueue {
   core::Status dead_letter(const std::string& receipt, const std::string& reason) override;
   core::Result<std::vector<core::DeadLetter>> list_dead_letters(int limit) override;
   core::Status redrive(const std::string& event_id) override;
+  core::Result<core::DeadLetter> get_dead_letter(const std::string& event_id) override;
+  core::Status purge_dead_letter(const std::string& event_id) override;
   core::Result<core::QueueStats> stats() override;
 
   // Deletes dedup keys whose window has passed; returns how many (called by the purge thread).

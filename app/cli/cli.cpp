@@ -28,27 +28,53 @@ int run_cli(int argc, char** argv) {
   auto* config_check =
       config_cmd->add_subcommand("check", "validate the configuration with clear messages");
 
-  auto* flags = app.add_subcommand("flags", "kill switches and toggles (local store)");
+  // Operator commands: the local store by default, a running server's admin API with --url.
+  OpsRequest ops;
+  OpsOptions ops_options;
+  std::vector<std::pair<CLI::App*, OpsCommand>> ops_commands;
+  auto remote = [&](CLI::App* cmd, OpsCommand command, bool json = true) {
+    cmd->add_option("--url", ops_options.url, "a running server, e.g. http://127.0.0.1:8080");
+    cmd->add_option("--token,--admin-token", ops_options.token,
+                    "admin token (default: RPMW_ADMIN_TOKEN, else <data_dir>/secrets/admin_token)");
+    if (json) cmd->add_flag("--json", ops_options.json, "JSON output");
+    ops_commands.emplace_back(cmd, command);
+    return cmd;
+  };
+  auto* flags = app.add_subcommand("flags", "kill switches and toggles");
   flags->require_subcommand(1);
-  std::string flag_name, flag_value;
-  bool flags_json = false;
-  auto* flags_get = flags->add_subcommand("get", "show one flag or all effective flags");
-  flags_get->add_option("name", flag_name, "flag name (omit for all)");
-  flags_get->add_flag("--json", flags_json, "JSON output");
-  auto* flags_set = flags->add_subcommand("set", "set a flag: rpmw flags set safe_mode true");
-  flags_set->add_option("name", flag_name, "flag name")->required();
-  flags_set->add_option("value", flag_value, "true or false")->required();
+  auto* flags_get = remote(flags->add_subcommand("get", "show one flag or all effective flags"),
+                           OpsCommand::flags_get);
+  flags_get->add_option("name", ops.name, "flag name (omit for all)");
+  auto* flags_set =
+      remote(flags->add_subcommand("set", "set a flag: rpmw flags set safe_mode true"),
+             OpsCommand::flags_set);
+  flags_set->add_option("name", ops.name, "flag name")->required();
+  flags_set->add_option("value", ops.value, "true or false")->required();
+  flags_set->add_option("--actor", ops.actor, "who changes it, for the audit log (default cli)");
 
-  auto* dlq = app.add_subcommand("dlq", "dead-letter queue (local store)");
+  auto* dlq = app.add_subcommand("dlq", "dead-letter queue");
   dlq->require_subcommand(1);
-  int dlq_limit = 50;
-  bool dlq_json = false;
-  std::string event_id;
-  auto* dlq_list = dlq->add_subcommand("list", "list dead letters, newest first");
-  dlq_list->add_option("--limit", dlq_limit, "how many")->check(CLI::Range(1, 10000));
-  dlq_list->add_flag("--json", dlq_json, "JSON lines output");
-  auto* dlq_redrive = dlq->add_subcommand("redrive", "put a dead letter back on the queue");
-  dlq_redrive->add_option("event_id", event_id, "event id (evt_...)")->required();
+  auto* dlq_list =
+      remote(dlq->add_subcommand("list", "list dead letters, newest first"), OpsCommand::dlq_list);
+  dlq_list->add_option("--limit", ops.limit, "how many (default 50)")->check(CLI::Range(1, 1000));
+  const std::pair<const char*, OpsCommand> dlq_one[] = {{"show", OpsCommand::dlq_show},
+                                                        {"redrive", OpsCommand::dlq_redrive},
+                                                        {"purge", OpsCommand::dlq_purge}};
+  for (const auto& [name, command] : dlq_one) {
+    const char* help = command == OpsCommand::dlq_show      ? "one dead letter (no body)"
+                       : command == OpsCommand::dlq_redrive ? "put a dead letter back on the queue"
+                                                            : "delete a dead letter for good";
+    remote(dlq->add_subcommand(name, help), command)
+        ->add_option("event_id", ops.event_id, "event id (evt_...)")
+        ->required();
+  }
+
+  auto* decisions = remote(
+      app.add_subcommand("decisions", "decision records by ticket id or trace id, newest first"),
+      OpsCommand::decisions);
+  decisions->add_option("--ticket", ops.ticket, "ticket id");
+  decisions->add_option("--trace", ops.trace, "trace id (trc_...)");
+  decisions->add_option("--limit", ops.limit, "how many (default 20)")->check(CLI::Range(1, 500));
 
   ReplayOptions replay_options;
   auto* replay = app.add_subcommand(
@@ -132,10 +158,12 @@ int run_cli(int argc, char** argv) {
   if (bootstrap->parsed()) return run_bootstrap(loaded, bootstrap_options);
   if (preflight->parsed()) return run_preflight(loaded, preflight_options);
   if (worker->parsed()) return run_serve(loaded, ServeOptions{false, false});
-  if (flags_get->parsed()) return run_flags_get(loaded, flag_name, flags_json);
-  if (flags_set->parsed()) return run_flags_set(loaded, flag_name, flag_value);
-  if (dlq_list->parsed()) return run_dlq_list(loaded, dlq_limit, dlq_json);
-  if (dlq_redrive->parsed()) return run_dlq_redrive(loaded, event_id);
+  for (const auto& [cmd, command] : ops_commands) {
+    if (!cmd->parsed()) continue;
+    ops.command = command;
+    if (command == OpsCommand::decisions && cmd->count("--limit") == 0) ops.limit = 20;
+    return run_ops(loaded, ops, ops_options);
+  }
   if (replay->parsed() || eval->parsed()) {
     if (!loaded.ok()) return report_config_errors(loaded);
     return replay->parsed() ? run_replay(loaded, replay_options) : run_eval(loaded, eval_options);

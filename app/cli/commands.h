@@ -14,10 +14,34 @@ struct ServeOptions {
 
 int run_serve(const ConfigResult& loaded, const ServeOptions& options);
 int run_config_check(const ConfigResult& loaded);
-int run_flags_get(const ConfigResult& loaded, const std::string& name, bool as_json);
-int run_flags_set(const ConfigResult& loaded, const std::string& name, const std::string& value);
-int run_dlq_list(const ConfigResult& loaded, int limit, bool as_json);
-int run_dlq_redrive(const ConfigResult& loaded, const std::string& event_id);
+
+enum class OpsCommand {
+  flags_get,
+  flags_set,
+  dlq_list,
+  dlq_show,
+  dlq_redrive,
+  dlq_purge,
+  decisions
+};
+
+struct OpsRequest {
+  OpsCommand command = OpsCommand::flags_get;
+  std::string name, value, actor = "cli";  // flags
+  std::string event_id;                    // dlq show | redrive | purge
+  std::string ticket, trace;               // decisions: exactly one
+  int limit = 50;
+};
+
+struct OpsOptions {
+  std::string url;    // empty: the local store
+  std::string token;  // empty: RPMW_ADMIN_TOKEN, else <data_dir>/secrets/admin_token
+  bool json = false;
+};
+
+// `rpmw flags | dlq | decisions` through the admin API (app/server/admin_routes.h). Exit 0; 1 when
+// the record is not found; 2 on usage, auth, an unreachable server or an unavailable store.
+int run_ops(const ConfigResult& loaded, const OpsRequest& request, const OpsOptions& options);
 
 struct TemplatesRenderOptions {
   std::string id;

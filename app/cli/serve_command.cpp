@@ -143,6 +143,7 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
   std::unique_ptr<core::ingest::RateLimiter> limiter;
   std::unique_ptr<core::ingest::Ingress> ingress;
   std::unique_ptr<EnqueueBatcher> batcher;
+  std::unique_ptr<AdminRoutes> admin;
   std::unique_ptr<ServiceRoutes> routes;
   std::unique_ptr<HttpServer> server;
   if (options.with_http) {
@@ -165,12 +166,19 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
         settings, core::ingest::Authenticator(auth, rt.clock()), *limiter, rt.queue(), rt.clock(),
         rt.random(), rt.log(), rt.metrics());
     batcher = std::make_unique<EnqueueBatcher>(rt.queue(), rt.metrics());
+    const core::policy::PolicySet& policies = rt.engine().policies();
+    admin = std::make_unique<AdminRoutes>(
+        AdminRoutesDeps{tokens->admin_token, rt.queue(), rt.state(), rt.flags(), rt.log(),
+                        rt.clock(), RPMW_RELEASE, config.env,
+                        AdminVersions{policies.version, policies.lexicon_version,
+                                      policies.rules_version, policies.templates_version},
+                        rt.clock().now()});
     routes = std::make_unique<ServiceRoutes>(ServiceRoutesDeps{
         *ingress, rt.queue(), rt.metrics(), [&rt] { return rt.metrics().render(); },
         [&rt] {
           return rt.queue().stats().has_value() && rt.state().get_event("readyz").has_value();
         },
-        batcher.get()});
+        batcher.get(), admin.get()});
     server = std::make_unique<HttpServer>(
         HttpServerSettings{host, port, config.http_threads, std::chrono::seconds(15)}, *routes);
     auto bound = server->start();

@@ -239,6 +239,12 @@ void validate(ConfigResult& result) {
   if (!c.admin_token.empty() && c.admin_token.size() < 16) {
     error("admin_token: must be at least 16 characters");
   }
+  // Separate scopes: a leaked webhook token must never open the admin API.
+  for (const auto& token : c.webhook_tokens) {
+    if (!c.admin_token.empty() && token == c.admin_token) {
+      error("admin_token: must differ from every webhook token");
+    }
+  }
   if (c.webhook_token_header.empty()) error("webhook_token_header: must not be empty");
   if (!c.shopify_access_token.empty() && c.shopify_shop.empty()) {
     error("shopify_access_token: set shopify_shop (RPMW_SHOPIFY_SHOP) too");

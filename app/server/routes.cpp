@@ -121,6 +121,9 @@ HttpResponse ServiceRoutes::handle(const HttpRequest& request) {
     return json_response(
         503, core::ingest::error_body("not_ready", "the queue or the state store is unreachable"));
   }
+  if (AdminRoutes::is_admin_path(request.path) && deps_.admin != nullptr) {
+    return deps_.admin->handle(request);
+  }
   return json_response(404, core::ingest::error_body("not_found", ""));
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// The local server's routes: webhook ingress, health, readiness, metrics.
+// The local server's routes: webhook ingress, health, readiness, metrics, admin API.
 #include <functional>
 #include <string>
 
+#include "app/server/admin_routes.h"
 #include "app/server/enqueue_batcher.h"
 #include "app/server/http_server.h"
 #include "core/ingest/ingress.h"
@@ -18,6 +19,7 @@ struct ServiceRoutesDeps {
   std::function<std::string()> render_metrics;  // Prometheus text
   std::function<bool()> ready;                  // queue and state reachable
   EnqueueBatcher* batcher = nullptr;            // null: enqueue inline on the io thread
+  AdminRoutes* admin = nullptr;                 // null: /admin/v1/ answers 404
 };
 
 class ServiceRoutes final : public HttpRoutes {

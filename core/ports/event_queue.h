@@ -86,6 +86,10 @@ class EventQueue {
   virtual Result<std::vector<DeadLetter>> list_dead_letters(int limit) = 0;
   // Moves a dead letter back to the tail of its group with a fresh receive count.
   virtual Status redrive(const std::string& event_id) = 0;
+  // One dead letter's metadata (never its body); not_found when absent.
+  virtual Result<DeadLetter> get_dead_letter(const std::string& event_id) = 0;
+  // Deletes a dead letter for good; not_found when absent.
+  virtual Status purge_dead_letter(const std::string& event_id) = 0;
   virtual Result<QueueStats> stats() = 0;
 };
 

@@ -226,6 +226,30 @@ core::Status InMemoryEventQueue::redrive(const std::string& event_id) {
   return {};
 }
 
+core::Result<core::DeadLetter> InMemoryEventQueue::get_dead_letter(const std::string& event_id) {
+  std::lock_guard lock(mutex_);
+  if (auto failure = take_failure("get_dead_letter")) return unexpected(*failure);
+  auto it = dead_.find(event_id);
+  if (it == dead_.end()) return core::fail(ErrorKind::not_found, "dead_letter_not_found");
+  const Dead& dead = it->second;
+  core::DeadLetter letter;
+  letter.event_id = dead.message.event_id;
+  letter.group = dead.message.group;
+  letter.trace_id = dead.message.trace_id;
+  letter.reason = dead.reason;
+  letter.receive_count = dead.message.receive_count;
+  letter.enqueued_at = core::from_epoch_ms(dead.message.enqueued_at_ms);
+  letter.dead_at = core::from_epoch_ms(dead.dead_at_ms);
+  return letter;
+}
+
+core::Status InMemoryEventQueue::purge_dead_letter(const std::string& event_id) {
+  std::lock_guard lock(mutex_);
+  if (auto failure = take_failure("purge_dead_letter")) return unexpected(*failure);
+  if (dead_.erase(event_id) == 0) return core::fail(ErrorKind::not_found, "dead_letter_not_found");
+  return {};
+}
+
 core::Result<core::QueueStats> InMemoryEventQueue::stats() {
   std::lock_guard lock(mutex_);
   if (auto failure = take_failure("stats")) return unexpected(*failure);

@@ -41,6 +41,8 @@ class InMemoryEventQueue final : public core::EventQueue {
   core::Status dead_letter(const std::string& receipt, const std::string& reason) override;
   core::Result<std::vector<core::DeadLetter>> list_dead_letters(int limit) override;
   core::Status redrive(const std::string& event_id) override;
+  core::Result<core::DeadLetter> get_dead_letter(const std::string& event_id) override;
+  core::Status purge_dead_letter(const std::string& event_id) override;
   core::Result<core::QueueStats> stats() override;
 
   // Deletes expired dedup keys; returns how many (mirrors SqliteEventQueue::purge_dedup).

@@ -95,6 +95,10 @@ class FuzzQueue final : public core::EventQueue {
     return std::vector<core::DeadLetter>{};
   }
   core::Status redrive(const std::string&) override { return {}; }
+  core::Result<core::DeadLetter> get_dead_letter(const std::string&) override {
+    return core::fail(core::ErrorKind::not_found, "dead_letter_not_found");
+  }
+  core::Status purge_dead_letter(const std::string&) override { return {}; }
   core::Result<core::QueueStats> stats() override {
     core::QueueStats stats;
     stats.depth = reported_depth;

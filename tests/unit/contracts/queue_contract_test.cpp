@@ -280,6 +280,37 @@ TEST_CASE_TEMPLATE("contracts: queue redrive puts a dead letter at the tail of i
   CHECK(missing.error().kind == core::ErrorKind::not_found);
 }
 
+TEST_CASE_TEMPLATE("contracts: queue shows and purges one dead letter", B, SqliteBackend,
+                   FakeBackend) {
+  QueueFixture<B> f;
+  const std::string id = f.enqueue("t1", "a1");
+  const auto enqueued_at = f.env.clock.now();
+  f.env.clock.advance(1min);
+  auto got = f.receive();
+  REQUIRE(f.queue->dead_letter(got[0].receipt, "permanent_400").has_value());
+
+  auto shown = f.queue->get_dead_letter(id);
+  REQUIRE(shown.has_value());
+  CHECK(shown->event_id == id);
+  CHECK(shown->group == "t1");
+  CHECK(shown->trace_id == "trc_test");
+  CHECK(shown->reason == "permanent_400");
+  CHECK(shown->receive_count == 1);
+  CHECK(shown->enqueued_at == enqueued_at);
+  CHECK(shown->dead_at == f.env.clock.now());
+
+  REQUIRE(f.queue->purge_dead_letter(id).has_value());
+  CHECK(f.stats().dlq_depth == 0);
+  CHECK(f.stats().depth == 0);  // purged for good, not back on the queue
+  auto gone = f.queue->get_dead_letter(id);
+  REQUIRE_FALSE(gone.has_value());
+  CHECK(gone.error().kind == core::ErrorKind::not_found);
+  auto again = f.queue->purge_dead_letter(id);
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().kind == core::ErrorKind::not_found);
+  CHECK(f.queue->redrive(id).error().kind == core::ErrorKind::not_found);
+}
+
 TEST_CASE_TEMPLATE("contracts: queue lists dead letters newest first", B, SqliteBackend,
                    FakeBackend) {
   QueueFixture<B> f;

@@ -300,6 +300,8 @@ TEST_CASE("app/config: validation reports each problem") {
                   "webhook_tokens"));
   CHECK(errors_for({{"RPMW_WEBHOOK_TOKENS", "sixteen-chars-xx"}}).ok());
   CHECK(has_error(errors_for({{"RPMW_ADMIN_TOKEN", "short"}}), "admin_token"));
+  CHECK(has_error(errors_for({{"RPMW_ADMIN_TOKEN", kTokenA}, {"RPMW_WEBHOOK_TOKENS", kTokenA}}),
+                  "admin_token"));
   CHECK(has_error(errors_for({{"RPMW_LOG_LEVEL", "loud"}}), "log_level"));
   CHECK(has_error(errors_for({{"RPMW_LOG_LEVEL", "INFO"}}), "log_level"));
   CHECK(has_error(errors_for({{"RPMW_SQLITE_SYNCHRONOUS", "off"}}), "sqlite_synchronous"));

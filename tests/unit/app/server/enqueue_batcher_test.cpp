@@ -71,6 +71,12 @@ class GatedQueue final : public rpmw::core::EventQueue {
     return inner_.list_dead_letters(limit);
   }
   rpmw::core::Status redrive(const std::string& id) override { return inner_.redrive(id); }
+  Result<rpmw::core::DeadLetter> get_dead_letter(const std::string& id) override {
+    return inner_.get_dead_letter(id);
+  }
+  rpmw::core::Status purge_dead_letter(const std::string& id) override {
+    return inner_.purge_dead_letter(id);
+  }
   Result<rpmw::core::QueueStats> stats() override { return inner_.stats(); }
 
  private:
