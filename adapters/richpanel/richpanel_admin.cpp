@@ -1,5 +1,7 @@
 #include "adapters/richpanel/richpanel_admin.h"
 
+#include "adapters/http/json_fields.h"
+
 #include <charconv>
 #include <utility>
 
@@ -11,14 +13,8 @@ using core::ErrorKind;
 
 namespace {
 
-// Ids arrive as strings or numbers depending on the endpoint.
 std::string text_at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) return {};
-  if (v->is_string()) return std::string(v->get_string());
-  if (v->is_int64()) return std::to_string(v->get_int64());
-  if (v->is_uint64()) return std::to_string(v->get_uint64());
-  return {};
+  return http::json_text(o, key);
 }
 
 std::optional<long> whole_number(std::string_view text) {

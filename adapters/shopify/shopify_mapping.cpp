@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "adapters/http/json_fields.h"
 #include "core/common/ascii.h"
 
 namespace rpmw::adapters::shopify {
@@ -10,12 +11,7 @@ namespace json = boost::json;
 namespace {
 
 std::string str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) return {};
-  if (v->is_string()) return std::string(v->get_string());
-  if (v->is_int64()) return std::to_string(v->get_int64());
-  if (v->is_uint64()) return std::to_string(v->get_uint64());
-  return {};
+  return http::json_text(o, key);
 }
 
 const json::object* object_at(const json::object& o, std::string_view key) {

@@ -17,18 +17,9 @@ std::map<std::string, std::string> merged(std::map<std::string, std::string> env
   return env;
 }
 
-// Posts a webhook for `ticket` and waits until its decision is recorded.
 json::object deliver(RpmwServer& server, const std::string& ticket, const std::string& message_id,
                      long long decisions_before) {
-  HttpClient client;
-  const HttpResponse r = post_webhook(client, server, webhook_body(ticket, message_id));
-  REQUIRE(r.status == 202);
-  REQUIRE(wait_for_decisions(server, decisions_before + 1));
-  SqliteReader db(server.db_path());
-  auto rows = db.query(
-      "SELECT json FROM state_decisions WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", {ticket});
-  REQUIRE(rows.size() == 1);
-  return parse_object(rows[0][0]);
+  return deliver_and_decide(server, ticket, message_id, decisions_before);
 }
 
 json::array tags_of(const FakeRichpanelCallRecord& call) {

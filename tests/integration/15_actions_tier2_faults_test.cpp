@@ -52,19 +52,8 @@ void link(FakeRichpanelProcess& richpanel, const std::string& ticket, const json
   richpanel.control("orders", json::object{{"ticket_id", ticket}, {"order", order}});
 }
 
-json::object latest_record(const RpmwServer& server, const std::string& ticket) {
-  SqliteReader db(server.db_path());
-  auto rows = db.query(
-      "SELECT json FROM state_decisions WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", {ticket});
-  REQUIRE(rows.size() == 1);
-  return parse_object(rows[0][0]);
-}
-
 json::object deliver(RpmwServer& server, const std::string& ticket, long long before) {
-  HttpClient client;
-  REQUIRE(post_webhook(client, server, webhook_body(ticket, ticket + "-m1")).status == 202);
-  REQUIRE(wait_for_decisions(server, before + 1));
-  return latest_record(server, ticket);
+  return deliver_and_decide(server, ticket, ticket + "-m1", before);
 }
 
 bool has_tag(const FakeRichpanelCallRecord& call, const std::string& tag) {
@@ -251,7 +240,7 @@ TEST_CASE("e2e faults: kill -9 between the reply and the close: no second reply,
   richpanel.control("reset", json::object());
   server.start();
   REQUIRE(wait_for_decisions(server, 1));
-  const json::object record = latest_record(server, "k-1");
+  const json::object record = latest_decision(server, "k-1");
   CHECK(record.at("execution").as_object().at("resumed").as_bool());
   CHECK(record.at("execution").as_object().at("reply").as_string() == "already_sent");
   const auto lines = lines_for(richpanel, "k-1");  // after the restart only

@@ -41,19 +41,8 @@ json::object ticket_with_profile(const std::string& id, const std::string& email
   return ticket;
 }
 
-json::object latest_record(const RpmwServer& server, const std::string& ticket) {
-  SqliteReader db(server.db_path());
-  auto rows = db.query(
-      "SELECT json FROM state_decisions WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", {ticket});
-  REQUIRE(rows.size() == 1);
-  return parse_object(rows[0][0]);
-}
-
 json::object deliver(RpmwServer& server, const std::string& ticket, long long before) {
-  HttpClient client;
-  REQUIRE(post_webhook(client, server, webhook_body(ticket, ticket + "-m1")).status == 202);
-  REQUIRE(wait_for_decisions(server, before + 1));
-  return latest_record(server, ticket);
+  return deliver_and_decide(server, ticket, ticket + "-m1", before);
 }
 
 Run config_check(const TempDir& dir, const std::string& name,

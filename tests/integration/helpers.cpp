@@ -1,5 +1,7 @@
 #include "tests/integration/helpers.h"
 
+#include <doctest/doctest.h>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -108,6 +110,22 @@ Run run_rpmw(const std::vector<std::string>& args, const TempDir& dir, const std
   run.out = read_file(options.stdout_path);
   run.err = read_file(options.stderr_path);
   return run;
+}
+
+json::object latest_decision(const RpmwServer& server, const std::string& ticket) {
+  SqliteReader db(server.db_path());
+  auto rows = db.query(
+      "SELECT json FROM state_decisions WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", {ticket});
+  REQUIRE(rows.size() == 1);
+  return parse_object(rows[0][0]);
+}
+
+json::object deliver_and_decide(RpmwServer& server, const std::string& ticket,
+                                const std::string& message_id, long long before) {
+  HttpClient client;
+  REQUIRE(post_webhook(client, server, webhook_body(ticket, message_id)).status == 202);
+  REQUIRE(wait_for_decisions(server, before + 1));
+  return latest_decision(server, ticket);
 }
 
 }  // namespace rpmw::itest

@@ -46,6 +46,12 @@ bool wait_for_queue_depth(const RpmwServer& server, double depth,
 
 long long epoch_seconds_now();
 
+// The newest decision record stored for `ticket` (REQUIREs one).
+json::object latest_decision(const RpmwServer& server, const std::string& ticket);
+// Posts a webhook for `ticket` (202 required) and waits for decision number `before + 1`.
+json::object deliver_and_decide(RpmwServer& server, const std::string& ticket,
+                                const std::string& message_id, long long before);
+
 // One finished `rpmw` CLI run.
 struct Run {
   int code = -1;
