@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/common/trace_scope.h"
+
 namespace rpmw::app {
 
 adapters::http::VendorCallObserver vendor_call_log(core::EventLog& log, core::Metrics& metrics) {
@@ -21,6 +23,9 @@ adapters::http::VendorCallObserver vendor_call_log(core::EventLog& log, core::Me
     if (!log.enabled(level)) return;
     core::LogEvent event(
         level, "vendor." + report.vendor + "." + report.operation + (ok ? ".success" : ".failed"));
+    if (const std::string_view trace = core::TraceScope::current(); !trace.empty()) {
+      event.trace(trace);
+    }
     event.step("vendor")
         .latency_ms(static_cast<double>(report.latency_ms))
         .num("http_status", static_cast<std::int64_t>(report.http_status))

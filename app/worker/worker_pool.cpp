@@ -1,5 +1,7 @@
 #include "app/worker/worker_pool.h"
 
+#include "core/common/trace_scope.h"
+
 namespace rpmw::app {
 using core::LogEvent;
 using core::LogLevel;
@@ -58,6 +60,7 @@ void WorkerPool::run() {
 
 void WorkerPool::process_one(const core::QueuedEvent& message) {
   const auto started = std::chrono::steady_clock::now();
+  const core::TraceScope trace(message.trace_id);  // vendor call logs join the event's trace
   if (log_.enabled(LogLevel::debug)) {
     LogEvent event(LogLevel::debug, "worker.job.start");
     event.trace(message.trace_id)

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/common/trace_scope.h"
 #include "tests/fakes/recording_event_log.h"
 #include "tests/fakes/recording_metrics.h"
 
@@ -28,4 +29,23 @@ TEST_CASE("app/runtime: vendor call reports become vendor.* events and metrics")
   auto failed = log.find("vendor.richpanel.send_message.failed");
   REQUIRE(failed.has_value());
   CHECK(rpmw::fakes::field_text(*failed, "error") == "richpanel_429");
+}
+
+TEST_CASE("app/runtime: vendor call events carry the trace id of the event being worked on") {
+  rpmw::fakes::RecordingEventLog log;
+  rpmw::fakes::RecordingMetrics metrics;
+  const auto observe = rpmw::app::vendor_call_log(log, metrics);
+  CHECK(rpmw::core::TraceScope::current().empty());
+  {
+    const rpmw::core::TraceScope outer("trc_OUTER");
+    {
+      const rpmw::core::TraceScope inner("trc_INNER");
+      observe(VendorCallReport{"richpanel", "get_ticket", 200, 5, 0, "", -1});
+    }
+    CHECK(rpmw::core::TraceScope::current() == "trc_OUTER");
+  }
+  CHECK(rpmw::core::TraceScope::current().empty());
+  auto line = log.find("vendor.richpanel.get_ticket.success");
+  REQUIRE(line.has_value());
+  CHECK(rpmw::fakes::field_text(*line, "trace_id") == "trc_INNER");
 }
