@@ -5,6 +5,8 @@
 #include <thread>
 #include <utility>
 
+#include "adapters/http/retry_after.h"
+
 namespace rpmw::adapters::llm {
 namespace json = boost::json;
 using core::ErrorKind;
@@ -17,19 +19,11 @@ void replace_all(std::string& text, std::string_view from, std::string_view to) 
   }
 }
 
-std::optional<std::chrono::milliseconds> retry_after(std::string_view value) {
-  std::int64_t seconds = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  // Only the delta-seconds form; an HTTP date is rare here and not worth a date parser.
-  if (ec != std::errc() || end != value.data() + value.size() || seconds < 0) return std::nullopt;
-  return std::chrono::seconds(std::min<std::int64_t>(seconds, std::int64_t{24} * 3600));
-}
-
 core::Error status_error(const http::HttpResponse& response) {
   const long status = response.status;
   if (status == 429) {
     return {ErrorKind::rate_limited, "llm_rate_limited",
-            retry_after(response.header("retry-after"))};
+            http::parse_retry_after(response.header("retry-after"))};
   }
   if (status >= 500) return {ErrorKind::transient, "llm_5xx", std::nullopt};
   if (status == 401 || status == 403) return {ErrorKind::permanent, "llm_auth", std::nullopt};

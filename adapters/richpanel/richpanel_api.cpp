@@ -6,6 +6,8 @@
 #include <thread>
 #include <utility>
 
+#include "adapters/http/retry_after.h"
+
 namespace rpmw::adapters::richpanel {
 namespace json = boost::json;
 using core::ErrorKind;
@@ -14,18 +16,6 @@ namespace {
 
 constexpr int kMaxAttempts = 3;  // spec/04: never more than 3 per call
 constexpr std::size_t kMaxParamLength = 64;
-
-std::optional<std::chrono::milliseconds> retry_after(std::string_view value) {
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  std::int64_t seconds = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  // Only delta-seconds; Richpanel does not send HTTP dates.
-  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || seconds < 0) {
-    return std::nullopt;
-  }
-  return std::chrono::seconds(std::min<std::int64_t>(seconds, std::int64_t{24} * 3600));
-}
 
 // The first "param" of a 400 errors body, either {"errors":[…]} or the bare array, reduced to
 // machine characters so no customer value can leak into a code.
@@ -129,7 +119,8 @@ std::string percent_encode_segment(std::string_view segment) {
 core::Error richpanel_status_error(const http::HttpResponse& response) {
   const long status = response.status;
   if (status == 429) {
-    return {ErrorKind::rate_limited, "richpanel_429", retry_after(response.header("retry-after"))};
+    return {ErrorKind::rate_limited, "richpanel_429",
+            http::parse_retry_after(response.header("retry-after"))};
   }
   if (status >= 500) return {ErrorKind::transient, "richpanel_5xx", std::nullopt};
   if (status == 401 || status == 403) return {ErrorKind::permanent, "richpanel_auth", std::nullopt};

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "adapters/http/retry_after.h"
 #include "adapters/shopify/shopify_mapping.h"
 #include "core/common/ascii.h"
 
@@ -22,29 +23,6 @@ constexpr std::size_t kMaxOrderNumberLength = 20;
 constexpr const char* kFields =
     "id,name,email,phone,customer,shipping_address,created_at,closed_at,cancelled_at,"
     "financial_status,fulfillment_status,order_status_url,shipping_lines,tags,fulfillments";
-
-// Delta-seconds, fractions allowed (Shopify sends "2.0"); HTTP dates are not used by Shopify.
-std::optional<std::chrono::milliseconds> retry_after(std::string_view value) {
-  value = core::trim_ascii(value);
-  if (value.empty() || value.size() > 16) return std::nullopt;
-  double seconds = 0;
-  int fraction_digits = -1;
-  for (const char c : value) {
-    if (c == '.' && fraction_digits < 0) {
-      fraction_digits = 0;
-    } else if (c >= '0' && c <= '9') {
-      if (fraction_digits >= 0) {
-        seconds += (c - '0') * std::pow(10.0, -(++fraction_digits));
-      } else {
-        seconds = seconds * 10 + (c - '0');
-      }
-    } else {
-      return std::nullopt;
-    }
-  }
-  const double capped = std::min(seconds, 24.0 * 3600);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(capped * 1000)));
-}
 
 core::Error transport_error(const core::Error& error) {
   if (error.code == "timeout" || error.code == "connect_failed" || error.code == "http_error") {
@@ -90,7 +68,8 @@ std::string shopify_base_url(const ShopifySettings& settings) {
 core::Error shopify_status_error(const http::HttpResponse& response) {
   const long status = response.status;
   if (status == 429) {
-    return {ErrorKind::rate_limited, "shopify_429", retry_after(response.header("retry-after"))};
+    return {ErrorKind::rate_limited, "shopify_429",
+            http::parse_retry_after(response.header("retry-after"))};
   }
   if (status >= 500) return {ErrorKind::transient, "shopify_5xx", std::nullopt};
   if (status == 401 || status == 403) return {ErrorKind::permanent, "shopify_auth", std::nullopt};

@@ -37,11 +37,6 @@ std::vector<const Comment*> operator_replies_after(const Ticket& ticket,
   return out;
 }
 
-Status complete(StateStore& state, const std::string& key, ActionStatus status,
-                const std::string& code) {
-  return state.complete_action(key, status, code);
-}
-
 }  // namespace
 
 std::string action_key(const std::string& event_key, std::string_view kind,
@@ -123,7 +118,8 @@ Status ActionExecutor::reply(const ExecutionInput& input, ExecutionReport& repor
   // A pending key means the last attempt stopped during or right after the send: an operator
   // comment since then is taken as ours even if Richpanel reformatted the body.
   if (ours_visible || (attempted_before && !after.empty())) {
-    if (auto ok = complete(deps_.state, key, ActionStatus::done, kVerifiedOnRetry); !ok) return ok;
+    if (auto ok = deps_.state.complete_action(key, ActionStatus::done, kVerifiedOnRetry); !ok)
+      return ok;
     report.reply = "already_sent";
     log_action(input, "reply", "success", kVerifiedOnRetry);
     return {};
@@ -157,7 +153,7 @@ Status ActionExecutor::reply(const ExecutionInput& input, ExecutionReport& repor
 
   if (*prior && (*prior)->status == ActionStatus::pending) {
     // Verified above that it did not land: release it so the claim below can take it.
-    if (auto ok = complete(deps_.state, key, ActionStatus::failed, kRetrying); !ok) return ok;
+    if (auto ok = deps_.state.complete_action(key, ActionStatus::failed, kRetrying); !ok) return ok;
   }
   auto claim = deps_.state.claim_action(key);
   if (!claim) return tl::unexpected(claim.error());
@@ -172,7 +168,8 @@ Status ActionExecutor::reply(const ExecutionInput& input, ExecutionReport& repor
     const Error& error = sent.error();
     if (error.kind == ErrorKind::rate_limited) {
       // Refused before anything happened: the next attempt may send.
-      if (auto ok = complete(deps_.state, key, ActionStatus::failed, kNotSent); !ok) return ok;
+      if (auto ok = deps_.state.complete_action(key, ActionStatus::failed, kNotSent); !ok)
+        return ok;
       log_action(input, "reply", "failed", error.code);
       return sent;
     }
@@ -182,7 +179,8 @@ Status ActionExecutor::reply(const ExecutionInput& input, ExecutionReport& repor
       log_action(input, "reply", "failed", error.code);
       return sent;
     }
-    if (auto ok = complete(deps_.state, key, ActionStatus::failed, error.code); !ok) return ok;
+    if (auto ok = deps_.state.complete_action(key, ActionStatus::failed, error.code); !ok)
+      return ok;
     report.reply = "failed";
     return give_up("send_failed", send_failed_tags());
   }
@@ -193,11 +191,12 @@ Status ActionExecutor::reply(const ExecutionInput& input, ExecutionReport& repor
   if (!reread) return tl::unexpected(reread.error());  // still pending: the retry verifies
   const bool verified = !reread->comments.empty() && reread->comments.back().is_operator;
   if (!verified) {
-    if (auto ok = complete(deps_.state, key, ActionStatus::failed, kUnverified); !ok) return ok;
+    if (auto ok = deps_.state.complete_action(key, ActionStatus::failed, kUnverified); !ok)
+      return ok;
     log_action(input, "reply", "failed", kUnverified);
     return fail(ErrorKind::transient, "reply_unverified");
   }
-  if (auto ok = complete(deps_.state, key, ActionStatus::done, kVerified); !ok) return ok;
+  if (auto ok = deps_.state.complete_action(key, ActionStatus::done, kVerified); !ok) return ok;
   report.reply = "sent";
   deps_.metrics.increment("rpmw_replies_total", {{"template", planned.template_id}});
   log_action(input, "reply", "success", kVerified);
@@ -217,7 +216,8 @@ Status ActionExecutor::tag(const ExecutionInput& input, const std::vector<std::s
   }
   if (*prior && has_all(input.ticket.tags, tags)) {
     // The last attempt's call landed before it could confirm.
-    if (auto ok = complete(deps_.state, key, ActionStatus::done, kVerifiedOnRetry); !ok) return ok;
+    if (auto ok = deps_.state.complete_action(key, ActionStatus::done, kVerifiedOnRetry); !ok)
+      return ok;
     report.tags = "already_applied";
     return {};
   }
@@ -231,13 +231,14 @@ Status ActionExecutor::tag(const ExecutionInput& input, const std::vector<std::s
   if (auto added = deps_.helpdesk.add_tags(input.ticket.id, tags); !added) {
     log_action(input, "tag", "failed", added.error().code);
     if (!added.error().retryable()) {
-      if (auto ok = complete(deps_.state, key, ActionStatus::failed, added.error().code); !ok) {
+      if (auto ok = deps_.state.complete_action(key, ActionStatus::failed, added.error().code);
+          !ok) {
         return ok;
       }
     }
     return added;
   }
-  if (auto ok = complete(deps_.state, key, ActionStatus::done, "applied"); !ok) return ok;
+  if (auto ok = deps_.state.complete_action(key, ActionStatus::done, "applied"); !ok) return ok;
   report.tags = "applied";
   log_action(input, "tag", "success", "applied");
   return {};
@@ -252,7 +253,8 @@ Status ActionExecutor::close(const ExecutionInput& input, ExecutionReport& repor
     return {};
   }
   if (*prior && input.ticket.status == "CLOSED") {
-    if (auto ok = complete(deps_.state, key, ActionStatus::done, kVerifiedOnRetry); !ok) return ok;
+    if (auto ok = deps_.state.complete_action(key, ActionStatus::done, kVerifiedOnRetry); !ok)
+      return ok;
     report.close = "already_closed";
     return {};
   }
@@ -265,7 +267,8 @@ Status ActionExecutor::close(const ExecutionInput& input, ExecutionReport& repor
   if (auto closed = deps_.helpdesk.set_status(input.ticket.id, "CLOSED"); !closed) {
     log_action(input, "close", "failed", closed.error().code);
     if (closed.error().retryable()) return closed;
-    if (auto ok = complete(deps_.state, key, ActionStatus::failed, closed.error().code); !ok) {
+    if (auto ok = deps_.state.complete_action(key, ActionStatus::failed, closed.error().code);
+        !ok) {
       return ok;
     }
     // The reply is out and the routing applied; a ticket left open only costs an agent a click.
@@ -273,7 +276,7 @@ Status ActionExecutor::close(const ExecutionInput& input, ExecutionReport& repor
     report.reason_codes.emplace_back("close_failed");
     return {};
   }
-  if (auto ok = complete(deps_.state, key, ActionStatus::done, "closed"); !ok) return ok;
+  if (auto ok = deps_.state.complete_action(key, ActionStatus::done, "closed"); !ok) return ok;
   report.close = "closed";
   log_action(input, "close", "success", "closed");
   return {};

@@ -201,9 +201,6 @@ Result<PipelineOutcome> Pipeline::decide_and_act(Attempt& attempt) {
     // Stored before the first write, so a retry resumes this plan rather than deciding anew.
     json::object stored{{"plan", actions::plan_to_json(*plan)}, {"record", record}};
     const std::string key = plan_key(attempt.outcome.event_key, ticket_id);
-    if (auto claimed = deps_.state.claim_action(key); !claimed) {
-      return tl::unexpected(claimed.error());
-    }
     if (auto put = deps_.state.complete_action(key, ActionStatus::done, json::serialize(stored));
         !put) {
       return tl::unexpected(put.error());
