@@ -1,5 +1,6 @@
 #include "adapters/richpanel/richpanel_mapping.h"
 
+#include "adapters/http/json_fields.h"
 #include "core/common/ascii.h"
 #include "core/text/features.h"
 
@@ -8,12 +9,7 @@ namespace json = boost::json;
 namespace {
 
 std::string str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end()) return {};
-  if (it->value().is_string()) return std::string(it->value().as_string());
-  if (it->value().is_int64()) return std::to_string(it->value().as_int64());
-  if (it->value().is_uint64()) return std::to_string(it->value().as_uint64());
-  return {};
+  return http::json_text(o, key);
 }
 
 std::int64_t epoch_ms(const json::object& o, std::string_view key) {
