@@ -8,7 +8,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/rpmw-ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: deps configure build run test asan fuzz bench format format-check clean
+.PHONY: deps configure build run test asan fuzz bench lint-aws format format-check clean
 
 deps:
 	@bash scripts/deps.sh
@@ -41,6 +41,15 @@ bench: build
 	@$(BUILD_DIR)/bench/rpmw_decision_bench tests/data/golden_v1.jsonl 50000
 	@$(BUILD_DIR)/bench/rpmw_backlog_drain_bench --events 2000 --window-ms 1000
 	@RPMW_BIN=$(RPMW) LOADGEN=$(BUILD_DIR)/bench/rpmw_loadgen bash bench/run_ingress.sh
+
+# CloudFormation template lint (cfn-lint from the machine image), shellcheck of the deploy scripts
+# and their dry-run test against a fake AWS CLI.
+CFN_LINT ?= $(or $(shell command -v cfn-lint 2>/dev/null),/root/.pyenv/shims/cfn-lint)
+lint-aws: deps
+	@test -x "$(CFN_LINT)" || { echo "lint-aws: cfn-lint not found at '$(CFN_LINT)' (pip install cfn-lint, or make lint-aws CFN_LINT=/path/to/cfn-lint)" >&2; exit 1; }
+	@$(CFN_LINT) deploy/aws/template.yaml
+	@shellcheck -x deploy/aws/*.sh tests/deploy/aws_scripts_test.sh tests/deploy/fake_aws
+	@bash tests/deploy/aws_scripts_test.sh
 
 SOURCES = $(shell git ls-files '*.cpp' '*.h')
 

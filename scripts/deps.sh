@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev libre2-dev libkainjow-mustache-dev libcli11-dev libexpected-dev
   doctest-dev libbenchmark-dev ccache zip unzip wrk curl
   clang-14 libclang-rt-14-dev clang-format clang-tidy
+  jq shellcheck
 )
 
 missing=()
