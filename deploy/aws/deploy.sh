@@ -8,16 +8,19 @@ USAGE="deploy.sh <env> [--zip FILE] [--release ID] [--no-promote] [--dry-run]
   --release ID   release id (default: git commit, +dirty); with --release and no --zip the zip
                  already uploaded for that release is used (promotion dev -> staging -> prod)
   --no-promote   publish the versions but leave live where it is (then promote.sh)
+  --recycle      also publish new versions with unchanged code, so fresh instances read the
+                 secrets again (after a secret change); other runs keep the previous epoch
   --dry-run      print the aws commands that change something; run only read-only ones"
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-env_name="" zip="" release="" promote=true
+env_name="" zip="" release="" promote=true recycle=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --zip) [ $# -ge 2 ] || usage_error "--zip needs a file"; zip="$2"; shift 2 ;;
     --release) [ $# -ge 2 ] || usage_error "--release needs an id"; release="$2"; shift 2 ;;
     --no-promote) promote=false; shift ;;
+    --recycle) recycle=true; shift ;;
     --dry-run) DRY_RUN=true; shift ;;
     -h | --help) printf 'usage: %s\n' "$USAGE"; exit 0 ;;
     -*) usage_error "unknown option $1" ;;
@@ -33,7 +36,7 @@ params_file="$AWS_DIR/params/$env_name.json"
 jq -e 'type == "object"' "$params_file" >/dev/null 2>&1 || die "$params_file: not a JSON object"
 bucket="$(jq -r '.CodeBucket // empty' "$params_file")"
 [ -n "$bucket" ] || die "$params_file: CodeBucket is missing"
-for owned in Env CodeKey Release IngressLiveVersion WorkerLiveVersion; do
+for owned in Env CodeKey Release IngressLiveVersion WorkerLiveVersion InstanceEpoch; do
   if jq -e --arg k "$owned" 'has($k)' "$params_file" >/dev/null; then
     die "$params_file: $owned is set by deploy.sh, remove it from the file"
   fi
@@ -70,6 +73,8 @@ note "live today: ingress ${ingress_live:-none}, worker ${worker_live:-none}"
 
 overrides=("Env=$env_name" "CodeKey=$key" "Release=$release"
   "IngressLiveVersion=$ingress_live" "WorkerLiveVersion=$worker_live")
+# Parameters left out keep the stack's current value: the epoch changes only with --recycle.
+if [ "$recycle" = true ]; then overrides+=("InstanceEpoch=$(date -u +%Y%m%dT%H%M%SZ)"); fi
 while IFS= read -r line; do overrides+=("$line"); done < <(
   jq -r 'to_entries[] | "\(.key)=\(.value | tostring)"' "$params_file")
 

@@ -113,6 +113,9 @@ has "$out" "Env=staging CodeKey=rpmw-lambda/rel8.zip Release=rel8" "deploy owned
 has "$out" "LogRetentionDays=30" "deploy passes the env's parameter file"
 has "$out" "+ aws lambda publish-version --function-name rpmw-staging-worker --description release=rel8" "deploy publishes"
 has "$out" "update-alias --function-name rpmw-staging-ingress --name live --function-version \<new\>" "deploy points live"
+hasnt "$out" "InstanceEpoch=" "deploy keeps the instance epoch without --recycle"
+run_script deploy.sh staging --release rel8 --recycle --dry-run
+has "$out" "InstanceEpoch=20" "deploy --recycle sets a new instance epoch"
 for call in "s3 cp" "cloudformation deploy" "publish-version" "update-alias"; do
   hasnt "$(calls)" "$call" "deploy dry-run must not run $call"
 done
