@@ -46,18 +46,15 @@ std::unique_ptr<SqliteDb> open_db(const std::string& path) {
 
 core::Status insert_rows(SqliteDb& db, int from, int count) {
   return db.transaction([&]() -> core::Status {
-                for (int i = from; i < from + count; ++i) {
-                  auto stmt = db.prepare("INSERT INTO items(id, body) VALUES (?, ?)");
-                  if (!stmt) return tl::unexpected(stmt.error());
-                  if (auto ok = stmt->bind(1, std::int64_t{i})
-                                    .bind(2, std::string(200, 'x'))
-                                    .run();
-                      !ok) {
-                    return ok;
-                  }
-                }
-                return {};
-              });
+    for (int i = from; i < from + count; ++i) {
+      auto stmt = db.prepare("INSERT INTO items(id, body) VALUES (?, ?)");
+      if (!stmt) return tl::unexpected(stmt.error());
+      if (auto ok = stmt->bind(1, std::int64_t{i}).bind(2, std::string(200, 'x')).run(); !ok) {
+        return ok;
+      }
+    }
+    return {};
+  });
 }
 
 // Bytes 18 and 19 of the header: 1 = rollback journal, 2 = WAL.
