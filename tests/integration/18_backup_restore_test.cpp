@@ -12,11 +12,14 @@
 namespace rpmw::itest {
 namespace {
 
-std::string ticket_of(int i) { return "bk-" + std::to_string(i); }
+std::string ticket_of(int i) {
+  return "bk-" + std::to_string(i);
+}
 
 std::string body_of(int i) {
-  return webhook_body(ticket_of(i), ticket_of(i) + "-m1",
-                      {{"customer_message", "I want to return the shoes I bought, they do not fit."}});
+  return webhook_body(
+      ticket_of(i), ticket_of(i) + "-m1",
+      {{"customer_message", "I want to return the shoes I bought, they do not fit."}});
 }
 
 std::set<std::string> decided_tickets(const RpmwServer& server) {
@@ -58,8 +61,8 @@ TEST_CASE("backup: an online copy under load restores into a working server") {
   REQUIRE(poll_until(deadline_in(kPollTimeout), [&] { return accepted.load() >= kBefore + 5; }));
   const int acked_before_backup = accepted.load();
   const std::string copy = (dir / "rpmw-backup.sqlite3").string();
-  const Run backup = run_rpmw({"backup", copy}, dir, "backup",
-                              {{"RPMW_DATA_DIR", live.data_dir().string()}});
+  const Run backup =
+      run_rpmw({"backup", copy}, dir, "backup", {{"RPMW_DATA_DIR", live.data_dir().string()}});
   stop = true;
   load.join();
   CHECK(refused.load() == 0);
