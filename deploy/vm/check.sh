@@ -18,6 +18,8 @@ chmod 0644 "$root/etc/rpmw/rpmw.env"
 "$here/install.sh" --destdir "$root" --binary "$bin" >/dev/null
 grep -q "edited by the operator" "$root/etc/rpmw/rpmw.env" || fail "install.sh overwrote the env file"
 mode() { stat -c %a "$1"; }
+grep -Eq '^RPMW_WEBHOOK_TOKENS=[0-9a-f]{48}$' "$root/etc/rpmw/rpmw.env" || fail "no generated webhook token"
+grep -Eq '^RPMW_ADMIN_TOKEN=[0-9a-f]{48}$' "$root/etc/rpmw/rpmw.env" || fail "no generated admin token"
 [ "$(mode "$root/etc/rpmw/rpmw.env")" = 600 ] || fail "env file mode $(mode "$root/etc/rpmw/rpmw.env")"
 [ "$(mode "$root/var/lib/rpmw")" = 700 ] || fail "data dir mode"
 [ -x "$root/usr/local/bin/rpmw" ] || fail "binary not installed"
@@ -36,6 +38,12 @@ mapfile -t active < <(grep -E '^RPMW_[A-Z0-9_]+=' "$here/rpmw.env.example")
   cd "$work"
   env -i PATH="$PATH" "${active[@]}" RPMW_DATA_DIR="$work/data" "$bin" config check >/dev/null
 ) || fail "rpmw config check rejects rpmw.env.example"
+
+mapfile -t staged < <(grep -E '^RPMW_[A-Z0-9_]+=' "$root/etc/rpmw/rpmw.env")
+(
+  cd "$work"
+  env -i PATH="$PATH" "${staged[@]}" RPMW_DATA_DIR="$work/data" "$bin" config check >/dev/null
+) || fail "rpmw config check rejects the env file install.sh wrote"
 
 if command -v systemd-analyze >/dev/null 2>&1 && [ -d /lib/systemd/system ]; then
   # verify resolves the units' dependencies and executables inside --root.

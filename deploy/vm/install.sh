@@ -9,7 +9,7 @@
 #                    stage every file under DIR (no user, no chown, no systemctl, no apt): for
 #                    packaging and for the CI check of this script
 # What it does: runtime packages, system user `rpmw`, /var/lib/rpmw (0700), /etc/rpmw/rpmw.env
-# (root:root 0600, created from rpmw.env.example only when absent), the binary (the previous one is
+# (root:root 0600, created from rpmw.env.example with fresh tokens only when absent), the binary (the previous one is
 # kept as /usr/local/bin/rpmw.prev for a rollback), helper scripts, systemd units, docs; then
 # enables rpmw.service and rpmw-backup.timer. See docs/vm.md.
 set -euo pipefail
@@ -82,9 +82,18 @@ owner rpmw:rpmw "$root/var/lib/rpmw" "$root/var/lib/rpmw/backups"
 
 # 4. The env file: created once, never overwritten (it holds the secrets); mode enforced.
 env_file="$root/etc/rpmw/rpmw.env"
+random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 if [ ! -e "$env_file" ]; then
-  say "creating /etc/rpmw/rpmw.env from rpmw.env.example (edit it, then restart rpmw)"
-  install -m 0600 "$here/rpmw.env.example" "$env_file"
+  # Fresh tokens and log salt go straight into the root-only file: a token rpmw generated itself
+  # would be printed once on its first start, i.e. into the journal.
+  say "creating /etc/rpmw/rpmw.env with new webhook and admin tokens (edit it, then restart rpmw)"
+  umask 077
+  sed -e "s|^#RPMW_WEBHOOK_TOKENS=\$|RPMW_WEBHOOK_TOKENS=$(random_hex 24)|" \
+    -e "s|^#RPMW_ADMIN_TOKEN=\$|RPMW_ADMIN_TOKEN=$(random_hex 24)|" \
+    -e "s|^#RPMW_LOG_SALT=\$|RPMW_LOG_SALT=$(random_hex 16)|" \
+    "$here/rpmw.env.example" >"$env_file.new"
+  mv "$env_file.new" "$env_file"
+  umask 022
 fi
 chmod 0600 "$env_file"
 owner root:root "$env_file"
