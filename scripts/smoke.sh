@@ -423,6 +423,12 @@ t1-exchange g0260 livechat t_exchange_request_intake
 t1-not-received g0168 email t_delivered_not_received_intake
 t1-cancel-sub g0124 email t_cancel_subscription_ack_intake
 t1-technical g0292 email t_technical_support_intake
+t1-address g0108 email t_address_change_ack_intake
+t1-billing g0150 email t_billing_issue_intake
+t1-cancel-order g0080 email t_cancel_order_ack_intake
+t1-promo g0355 email t_promo_discount_info
+t1-pre-purchase g0370 livechat t_pre_purchase_info
+t1-influencer g0387 livechat t_influencer_inquiry_route
 EOF
 fi
 
