@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI check of deploy/vm (ctest `deploy_vm`): install.sh stages a tree twice (idempotent, keeps an
 # edited env file, modes right), the env example passes `rpmw config check` and names only
-# documented keys, the units pass `systemd-analyze verify` (when systemd-analyze exists).
+# documented keys, the units pass `systemd-analyze verify`, the shell scripts pass shellcheck (each
+# when the tool exists).
 # Usage: deploy/vm/check.sh RPMW_BINARY
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -10,6 +11,11 @@ bin="${1:?usage: check.sh RPMW_BINARY}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "deploy/vm check FAILED: $*" >&2; exit 1; }
+
+if command -v shellcheck >/dev/null 2>&1; then
+  shellcheck "$here/install.sh" "$here/check.sh" "$here/rpmw-admin" "$here/rpmw-wait-ready" \
+    "$repo/scripts/smoke.sh" "$repo/scripts/smoke_ci.sh" || fail "shellcheck"
+fi
 
 root="$work/root"
 "$here/install.sh" --destdir "$root" --binary "$bin" >/dev/null
