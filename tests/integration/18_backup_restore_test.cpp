@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -107,12 +108,24 @@ TEST_CASE("backup: an online copy under load restores into a working server") {
   CHECK(wait_for_decisions(restored, before + 1));
 }
 
-TEST_CASE("backup: usage errors exit 2, and the copy is refused over the live file") {
+TEST_CASE("backup: usage errors exit 2, a failed copy exits 1, the live file is never the target") {
   TempDir dir("rpmw-backup-usage");
   Run run = run_rpmw({"backup", (dir / "x.sqlite3").string()}, dir, "no-db",
                      {{"RPMW_DATA_DIR", (dir / "empty").string()}});
   CHECK(run.code == 2);
   CHECK(run.err.find("backup_source_missing") != std::string::npos);
+
+  // A store that cannot be copied (here: not a database at all) is a failed backup: exit 1.
+  std::filesystem::create_directories(dir / "junk");
+  {
+    std::ofstream junk(dir / "junk" / "rpmw.sqlite3");
+    junk << "not an SQLite database, just some text long enough to have a header";
+  }
+  run = run_rpmw({"backup", (dir / "j.sqlite3").string()}, dir, "junk",
+                 {{"RPMW_DATA_DIR", (dir / "junk").string()}});
+  CHECK(run.code == 1);
+  CHECK(run.err.find("backup failed: sqlite_notadb") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "j.sqlite3"));
 
   RpmwServer server(with_env({{"RPMW_WORKERS", "0"}}));
   const std::map<std::string, std::string> env = {{"RPMW_DATA_DIR", server.data_dir().string()}};

@@ -160,6 +160,34 @@ TEST_CASE("sqlite backup: replaces an existing file; wrong paths are usage error
   CHECK(dir.entries() == 1);
 }
 
+TEST_CASE("sqlite backup: a corrupt source fails the integrity check; nothing is written") {
+  TempDbPath source;
+  BackupDir dir;
+  std::int64_t page_size = 0;
+  {
+    auto live = open_db(source.path());
+    REQUIRE(live->exec("CREATE TABLE items(id INTEGER PRIMARY KEY, body TEXT NOT NULL)"));
+    REQUIRE(live->exec("CREATE INDEX items_body ON items(body)"));
+    REQUIRE(insert_rows(*live, 0, 500));
+    REQUIRE(live->exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    page_size = std::stoll(live->query_text("PRAGMA page_size").value());
+  }
+  // Garbage over a few pages past the schema page: the copy is byte for byte, the check is not.
+  {
+    std::FILE* f = std::fopen(source.path().c_str(), "r+b");
+    REQUIRE(f != nullptr);
+    REQUIRE(std::fseek(f, static_cast<long>(page_size * 3), SEEK_SET) == 0);
+    const std::string junk(static_cast<std::size_t>(page_size * 4), '\x5a');
+    REQUIRE(std::fwrite(junk.data(), 1, junk.size(), f) == junk.size());
+    std::fclose(f);
+  }
+  const auto report = backup_database(source.path(), dir.file("out.sqlite3"));
+  REQUIRE_FALSE(report.has_value());
+  CHECK(report.error().code == "backup_integrity_failed");
+  CHECK(report.error().kind == core::ErrorKind::internal);
+  CHECK(dir.entries() == 0);
+}
+
 TEST_CASE("sqlite backup: a file that is not a database fails without touching the destination") {
   BackupDir dir;
   {
