@@ -277,7 +277,9 @@ text_of() {
 now_ms() { echo $(($(date +%s) * 1000)); }
 # seed TICKET CHANNEL GOLDEN_ID
 seed() {
-  control tickets "$(jq -cn --arg id "$1" --arg ch "$2" --arg text "$(text_of "$3")" \
+  local text
+  text="$(text_of "$3")" || exit 2  # text_of dies in a subshell: stop the whole run
+  control tickets "$(jq -cn --arg id "$1" --arg ch "$2" --arg text "$text" \
     '{id:$id,status:"OPEN",via:{channel:$ch},tags:[],
       comments:[{id:"c1",is_operator:false,plain_body:$text,body:$text,
                  created_at:"2026-12-01T10:00:00.000Z"}]}')"
