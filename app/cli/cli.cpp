@@ -143,6 +143,13 @@ int run_cli(int argc, char** argv) {
       ->delimiter(',');
   preflight->add_flag("--json", preflight_options.json, "one JSON object instead of the table");
 
+  BackupCommandOptions backup_options;
+  auto* backup = app.add_subcommand(
+      "backup",
+      "online backup of the local SQLite store to a file (safe while `rpmw serve` runs; "
+      "integrity-checked, written to a temp file then renamed)");
+  backup->add_option("dest", backup_options.dest, "the backup file to write")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -157,6 +164,7 @@ int run_cli(int argc, char** argv) {
   if (serve->parsed()) return run_serve(loaded, serve_options);
   if (bootstrap->parsed()) return run_bootstrap(loaded, bootstrap_options);
   if (preflight->parsed()) return run_preflight(loaded, preflight_options);
+  if (backup->parsed()) return run_backup(loaded, backup_options);
   if (worker->parsed()) return run_serve(loaded, ServeOptions{false, false});
   for (const auto& [cmd, command] : ops_commands) {
     if (!cmd->parsed()) continue;

@@ -74,6 +74,15 @@ struct PreflightOptions {
 // failed, 2 on usage or configuration errors.
 int run_preflight(const ConfigResult& loaded, const PreflightOptions& options);
 
+struct BackupCommandOptions {
+  std::string dest;  // the backup file to write (replaced atomically when it exists)
+};
+
+// Online backup of <data_dir>/rpmw.sqlite3 to `dest`, safe while `rpmw serve` runs. Exit 0; 1 when
+// the copy or its integrity check failed; 2 on usage (no database, destination directory
+// missing, invalid configuration).
+int run_backup(const ConfigResult& loaded, const BackupCommandOptions& options);
+
 // Prints configuration errors in a readable list; returns the exit code for them (2).
 int report_config_errors(const ConfigResult& loaded);
 
