@@ -43,8 +43,8 @@ core::Status BatchSettlement::dead_letter(const std::string& receipt, const std:
   if (inner_ != nullptr && last_receive) {
     auto moved = inner_->dead_letter(receipt, reason);
     // A failed move is reported as failed: the redrive policy still catches the record.
-    entries_[receipt] = Entry{moved ? Settlement::dead_lettered_explicitly : Settlement::dead_letter,
-                              reason};
+    entries_[receipt] =
+        Entry{moved ? Settlement::dead_lettered_explicitly : Settlement::dead_letter, reason};
     return moved;
   }
   entries_[receipt] = Entry{Settlement::dead_letter, reason};
@@ -62,11 +62,15 @@ core::Result<std::vector<core::QueuedEvent>> BatchSettlement::receive(int,
 core::Result<std::vector<core::DeadLetter>> BatchSettlement::list_dead_letters(int) {
   return tl::unexpected(unsupported().error());
 }
-core::Status BatchSettlement::redrive(const std::string&) { return unsupported(); }
+core::Status BatchSettlement::redrive(const std::string&) {
+  return unsupported();
+}
 core::Result<core::DeadLetter> BatchSettlement::get_dead_letter(const std::string&) {
   return tl::unexpected(unsupported().error());
 }
-core::Status BatchSettlement::purge_dead_letter(const std::string&) { return unsupported(); }
+core::Status BatchSettlement::purge_dead_letter(const std::string&) {
+  return unsupported();
+}
 core::Result<core::QueueStats> BatchSettlement::stats() {
   return tl::unexpected(unsupported().error());
 }

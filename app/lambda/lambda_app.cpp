@@ -84,9 +84,9 @@ tl::expected<void, InitError> LambdaApp::build_worker() {
     return tl::unexpected(InitError{"Runtime.ConfigInvalid", message});
   }
   catalog_ = std::move(templates.catalog);
-  core::pipeline::PipelineDeps deps{*ports_.state, *flags_,        clock_,
-                                    *log_,         metrics_,       engine_->engine(),
-                                    helpdesk_.get(), &catalog_,    config.richpanel_bot_author_id};
+  core::pipeline::PipelineDeps deps{*ports_.state,   *flags_,   clock_,
+                                    *log_,           metrics_,  engine_->engine(),
+                                    helpdesk_.get(), &catalog_, config.richpanel_bot_author_id};
   pipeline_ = std::make_unique<core::pipeline::Pipeline>(deps);
   WorkerHandlerSettings settings;
   settings.max_receives = config.queue_max_receives;

@@ -56,7 +56,8 @@ int run_lambda(const ConfigResult& loaded) {
     return init_failed(runtime, "Runtime.ConfigInvalid",
                        "_HANDLER must be 'ingress' or 'worker', got '" + handler + "'");
   }
-  const auto kind = handler == "ingress" ? lambda::HandlerKind::ingress : lambda::HandlerKind::worker;
+  const auto kind =
+      handler == "ingress" ? lambda::HandlerKind::ingress : lambda::HandlerKind::worker;
   const auto init_started = std::chrono::steady_clock::now();
   auto app = lambda::LambdaApp::create(lambda_config(loaded.config), kind);
   if (!app) return init_failed(runtime, app.error().type, app.error().message);
@@ -85,13 +86,13 @@ int run_lambda(const ConfigResult& loaded) {
       ::setenv("_X_AMZN_TRACE_ID", invocation->trace_id.c_str(), 1);
     }
     auto result = (*app)->invoke(*invocation);
-    core::Status posted =
-        result ? runtime.respond(invocation->request_id, *result)
-               : runtime.fail(invocation->request_id,
-                              result.error().kind == core::ErrorKind::invalid_input
-                                  ? "Runtime.InvalidEvent"
-                                  : "Runtime.HandlerFailed",
-                              result.error().code);
+    core::Status posted = result
+                              ? runtime.respond(invocation->request_id, *result)
+                              : runtime.fail(invocation->request_id,
+                                             result.error().kind == core::ErrorKind::invalid_input
+                                                 ? "Runtime.InvalidEvent"
+                                                 : "Runtime.HandlerFailed",
+                                             result.error().code);
     if (!result) {
       log.write(core::LogEvent(core::LogLevel::warn, "system.lambda.invocation.failed")
                     .result(result.error().code));

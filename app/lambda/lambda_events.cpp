@@ -157,9 +157,9 @@ core::Result<std::vector<SqsRecord>> parse_sqs_event(std::string_view event) {
     const json::object* attributes = object_at(*record, "attributes");
     const json::object* message_attributes = object_at(*record, "messageAttributes");
     auto message_attribute = [&](std::string_view name) {
-      return string_at(message_attributes != nullptr ? object_at(*message_attributes, name)
-                                                     : nullptr,
-                       "stringValue");
+      return string_at(
+          message_attributes != nullptr ? object_at(*message_attributes, name) : nullptr,
+          "stringValue");
     };
     core::QueuedEvent& e = mapped.event;
     e.event_id = message_attribute(kEventIdAttribute);
@@ -180,7 +180,8 @@ core::Result<std::vector<SqsRecord>> parse_sqs_event(std::string_view event) {
 std::string batch_item_failures(const std::vector<std::string>& message_ids) {
   json::array failures;
   failures.reserve(message_ids.size());
-  for (const std::string& id : message_ids) failures.push_back(json::object{{"itemIdentifier", id}});
+  for (const std::string& id : message_ids)
+    failures.push_back(json::object{{"itemIdentifier", id}});
   json::object out;
   out["batchItemFailures"] = std::move(failures);
   return json::serialize(out);

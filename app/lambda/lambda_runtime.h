@@ -22,13 +22,13 @@ struct LambdaPorts {
   // ingress: where webhooks are enqueued. worker: the queue behind the SQS event source for
   // explicit settles, or null (settled through batchItemFailures and the redrive policy only).
   std::unique_ptr<core::EventQueue> queue;
-  std::unique_ptr<core::StateStore> state;       // worker only
-  std::unique_ptr<core::FlagStore> flag_store;   // worker only
+  std::unique_ptr<core::StateStore> state;      // worker only
+  std::unique_ptr<core::FlagStore> flag_store;  // worker only
 };
 
 // Reported through POST /runtime/init/error, then the process exits non-zero.
 struct InitError {
-  std::string type;     // Runtime.ConfigInvalid | Runtime.MissingSecret | Runtime.BackendUnavailable
+  std::string type;  // Runtime.ConfigInvalid | Runtime.MissingSecret | Runtime.BackendUnavailable
   std::string message;  // readable; never a secret value
 };
 

@@ -47,8 +47,7 @@ class WorkerHandler {
   // not an SQS event (an invocation error: Lambda retries the whole batch).
   core::Result<std::string> handle(std::string_view event, std::int64_t deadline_ms);
   // The message ids to report as failed, in batch order.
-  std::vector<std::string> process(const std::vector<SqsRecord>& records,
-                                   std::int64_t deadline_ms);
+  std::vector<std::string> process(const std::vector<SqsRecord>& records, std::int64_t deadline_ms);
 
  private:
   WorkerHandlerDeps deps_;

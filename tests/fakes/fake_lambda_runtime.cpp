@@ -71,11 +71,16 @@ std::int64_t epoch_ms_now() {
 
 const char* reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    default: return "Error";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    default:
+      return "Error";
   }
 }
 
@@ -106,8 +111,8 @@ bool read_request(int fd, std::string& buffer, Request& request) {
   while (line_end != std::string::npos && line_end < head.size()) {
     const std::size_t start = line_end + 2;
     line_end = head.find("\r\n", start);
-    const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos
-                                                                              : line_end - start);
+    const std::string line =
+        head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
     const std::size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
     std::string value = line.substr(colon + 1);
@@ -127,9 +132,10 @@ bool read_request(int fd, std::string& buffer, Request& request) {
 }
 
 bool write_reply(int fd, const Reply& reply) {
-  std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
-                    "\r\nContent-Type: application/json\r\nContent-Length: " +
-                    std::to_string(reply.body.size()) + "\r\n";
+  std::string out =
+      "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(reply.body.size()) +
+      "\r\n";
   for (const auto& [name, value] : reply.headers) out += name + ": " + value + "\r\n";
   out += "\r\n" + reply.body;
   std::size_t sent = 0;
@@ -224,12 +230,13 @@ struct FakeLambdaRuntime::Impl {
     std::lock_guard lock(mutex);
     auto it = handed_out.find(id);
     if (it == handed_out.end() || it->second) {
-      return Reply{400, {}, R"({"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"})"};
+      return Reply{
+          400, {}, R"({"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"})"};
     }
     it->second = true;
     auto type = request.headers.find("lambda-runtime-function-error-type");
-    outcomes.push_back(LambdaOutcome{id, kind, request.body,
-                                     type == request.headers.end() ? "" : type->second});
+    outcomes.push_back(
+        LambdaOutcome{id, kind, request.body, type == request.headers.end() ? "" : type->second});
     changed.notify_all();
     return Reply{202, {}, R"({"status":"OK"})"};
   }
@@ -259,12 +266,14 @@ struct FakeLambdaRuntime::Impl {
     if (request.method == "GET" && rest == "/init_error") {
       wait_for(lock, wait, [&] { return init_error.has_value(); });
       if (!init_error) return Reply{404, {}, R"({"error":"no init error"})"};
-      return Reply{200, {},
+      return Reply{200,
+                   {},
                    json::serialize(json::object{{"error_type", init_error->error_type},
                                                 {"body", init_error->body}})};
     }
     if (request.method == "GET" && rest == "/stats") {
-      return Reply{200, {},
+      return Reply{200,
+                   {},
                    json::serialize(json::object{{"next_calls", next_calls},
                                                 {"pending", pending.size()},
                                                 {"outcomes", outcomes.size()}})};
@@ -280,8 +289,7 @@ struct FakeLambdaRuntime::Impl {
     if (request.method == "POST" && path == "/runtime/init/error") {
       std::lock_guard lock(mutex);
       auto type = request.headers.find("lambda-runtime-function-error-type");
-      init_error =
-          LambdaInitError{type == request.headers.end() ? "" : type->second, request.body};
+      init_error = LambdaInitError{type == request.headers.end() ? "" : type->second, request.body};
       changed.notify_all();
       return Reply{202, {}, R"({"status":"OK"})"};
     }
@@ -343,7 +351,9 @@ FakeLambdaRuntime::FakeLambdaRuntime(std::uint16_t port) : impl_(std::make_uniqu
   impl_->acceptor = std::thread([this] { impl_->accept_loop(); });
 }
 
-FakeLambdaRuntime::~FakeLambdaRuntime() { stop(); }
+FakeLambdaRuntime::~FakeLambdaRuntime() {
+  stop();
+}
 
 void FakeLambdaRuntime::stop() {
   std::vector<std::thread> threads;
@@ -367,7 +377,9 @@ void FakeLambdaRuntime::stop() {
   ::close(impl_->listen_fd);
 }
 
-std::uint16_t FakeLambdaRuntime::port() const { return impl_->port; }
+std::uint16_t FakeLambdaRuntime::port() const {
+  return impl_->port;
+}
 
 std::string FakeLambdaRuntime::address() const {
   return "127.0.0.1:" + std::to_string(impl_->port);
