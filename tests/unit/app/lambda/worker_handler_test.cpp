@@ -70,8 +70,7 @@ struct Harness {
       : flags(flag_store, clock, log, {}, std::chrono::seconds(30)),
         kit(rpmw::app::EngineKit::embedded()),
         pipeline(
-            PipelineDeps{state, flags, clock, log, metrics, kit->engine(), nullptr, nullptr, ""}) {
-  }
+            PipelineDeps{state, flags, clock, log, metrics, kit->engine(), nullptr, nullptr, ""}) {}
   WorkerHandler handler(rpmw::core::EventQueue* queue = nullptr) {
     return WorkerHandler(WorkerHandlerDeps{pipeline, queue, clock, random, log, metrics},
                          WorkerHandlerSettings{});
@@ -125,8 +124,7 @@ TEST_CASE("lambda worker: the JSON answer lists the failed message ids") {
      "MessageGroupId":"h"}}]})";
   auto answer = handler.handle(event, 0);
   REQUIRE(answer.has_value());
-  CHECK(*answer ==
-        R"({"batchItemFailures":[{"itemIdentifier":"a"},{"itemIdentifier":"b"}]})");
+  CHECK(*answer == R"({"batchItemFailures":[{"itemIdentifier":"a"},{"itemIdentifier":"b"}]})");
   auto invalid = handler.handle(R"({"Records":"nope"})", 0);
   REQUIRE_FALSE(invalid.has_value());
   CHECK(invalid.error().kind == ErrorKind::invalid_input);
@@ -152,8 +150,8 @@ TEST_CASE("lambda worker: with a real queue the last receive is dead-lettered wi
 
   SUBCASE("at max receives: moved explicitly, not reported, the batch goes on") {
     h.pipeline.script.push_back(error(ErrorKind::permanent, "invalid_envelope"));
-    const auto failures = handler.process(
-        {record("m1", "g1", 5, received->front().receipt), record("m2", "g2")}, 0);
+    const auto failures =
+        handler.process({record("m1", "g1", 5, received->front().receipt), record("m2", "g2")}, 0);
     CHECK(failures.empty());
     CHECK(h.pipeline.seen == std::vector<std::string>{"m1", "m2"});
     auto dead = queue.list_dead_letters(10);
@@ -163,8 +161,7 @@ TEST_CASE("lambda worker: with a real queue the last receive is dead-lettered wi
   }
   SUBCASE("before max receives: reported, nothing moved") {
     h.pipeline.script.push_back(error(ErrorKind::permanent, "invalid_envelope"));
-    const auto failures =
-        handler.process({record("m1", "g1", 2, received->front().receipt)}, 0);
+    const auto failures = handler.process({record("m1", "g1", 2, received->front().receipt)}, 0);
     CHECK(failures == std::vector<std::string>{"m1"});
     CHECK(queue.list_dead_letters(10)->empty());
   }
