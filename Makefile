@@ -8,7 +8,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/rpmw-ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: deps configure build run test asan fuzz bench format format-check clean
+.PHONY: deps configure build run test asan fuzz bench lambda-zip format format-check clean
 
 deps:
 	@bash scripts/deps.sh
@@ -26,6 +26,11 @@ run: configure
 
 test: build
 	@ctest --preset $(PRESET)
+
+# The Lambda deployment package: build/<preset>/rpmw-lambda.zip (see docs/lambda.md).
+lambda-zip: configure
+	@cmake --build --preset $(PRESET) --target rpmw
+	@bash deploy/lambda/package.sh $(RPMW) $(BUILD_DIR)/rpmw-lambda.zip
 
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: deps

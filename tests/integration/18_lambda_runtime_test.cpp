@@ -22,9 +22,9 @@ long long count_rows(const TempDir& dir, const std::string& sql) {
 TEST_CASE("lambda runtime: ingress handler over the Runtime API") {
   TempDir dir("lambda-ingress");
   FakeLambdaRuntimeProcess api(dir);
-  auto rpmw = start_lambda("ingress", api.address(), dir, "rpmw-ingress",
-                           {{"RPMW_DATA_DIR", (dir / "data").string()},
-                            {"RPMW_WEBHOOK_TOKENS", kWebhookToken}});
+  auto rpmw = start_lambda(
+      "ingress", api.address(), dir, "rpmw-ingress",
+      {{"RPMW_DATA_DIR", (dir / "data").string()}, {"RPMW_WEBHOOK_TOKENS", kWebhookToken}});
 
   const std::string body = webhook_body("lambda-t-1", "<m-1@mail>");
   auto status_of = [&](const std::string& event) {
@@ -78,8 +78,8 @@ TEST_CASE("lambda runtime: ingress handler over the Runtime API") {
   CHECK(error_body.at("errorType").as_string() == "Runtime.InvalidEvent");
   CHECK(error_body.at("errorMessage").as_string() == "apigw_event_invalid");
   CHECK(error_body.at("stackTrace").as_array().empty());
-  CHECK(status_of(apigw_event("POST", "/webhooks/richpanel", token_headers(),
-                              webhook_body("lambda-t-3")))
+  CHECK(status_of(
+            apigw_event("POST", "/webhooks/richpanel", token_headers(), webhook_body("lambda-t-3")))
             .at("statusCode")
             .as_int64() == 202);
 

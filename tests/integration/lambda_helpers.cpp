@@ -87,38 +87,36 @@ std::string base64_encode(const std::string& bytes) {
   return out;
 }
 
-std::string apigw_event(const std::string& method, const std::string& path,
-                        const Headers& headers, const std::string& body, bool base64) {
+std::string apigw_event(const std::string& method, const std::string& path, const Headers& headers,
+                        const std::string& body, bool base64) {
   json::object h;
   for (const auto& [name, value] : headers) h[name] = value;
-  json::object event{
-      {"version", "2.0"},
-      {"routeKey", "POST /webhooks/richpanel"},
-      {"rawPath", path},
-      {"rawQueryString", ""},
-      {"headers", std::move(h)},
-      {"requestContext",
-       {{"http", {{"method", method}, {"path", path}, {"sourceIp", "203.0.113.10"}}},
-        {"requestId", "apigw-req-1"}}},
-      {"body", base64 ? base64_encode(body) : body},
-      {"isBase64Encoded", base64}};
+  json::object event{{"version", "2.0"},
+                     {"routeKey", "POST /webhooks/richpanel"},
+                     {"rawPath", path},
+                     {"rawQueryString", ""},
+                     {"headers", std::move(h)},
+                     {"requestContext",
+                      {{"http", {{"method", method}, {"path", path}, {"sourceIp", "203.0.113.10"}}},
+                       {"requestId", "apigw-req-1"}}},
+                     {"body", base64 ? base64_encode(body) : body},
+                     {"isBase64Encoded", base64}};
   return json::serialize(event);
 }
 
 std::string sqs_event(const std::vector<SqsMessage>& messages) {
   json::array records;
   for (const auto& m : messages) {
-    records.push_back(json::object{
-        {"messageId", m.id},
-        {"receiptHandle", "rh-" + m.id},
-        {"body", m.body},
-        {"attributes",
-         {{"ApproximateReceiveCount", std::to_string(m.receive_count)},
-          {"SentTimestamp", std::to_string(epoch_seconds_now() * 1000)},
-          {"MessageGroupId", m.group},
-          {"MessageDeduplicationId", "dedup-" + m.id}}},
-        {"messageAttributes", json::object{}},
-        {"eventSource", "aws:sqs"}});
+    records.push_back(json::object{{"messageId", m.id},
+                                   {"receiptHandle", "rh-" + m.id},
+                                   {"body", m.body},
+                                   {"attributes",
+                                    {{"ApproximateReceiveCount", std::to_string(m.receive_count)},
+                                     {"SentTimestamp", std::to_string(epoch_seconds_now() * 1000)},
+                                     {"MessageGroupId", m.group},
+                                     {"MessageDeduplicationId", "dedup-" + m.id}}},
+                                   {"messageAttributes", json::object{}},
+                                   {"eventSource", "aws:sqs"}});
   }
   return json::serialize(json::object{{"Records", std::move(records)}});
 }

@@ -42,8 +42,8 @@ std::unique_ptr<Process> start_lambda(const std::string& handler, const std::str
 
 std::string base64_encode(const std::string& bytes);
 
-std::string apigw_event(const std::string& method, const std::string& path,
-                        const Headers& headers, const std::string& body, bool base64 = false);
+std::string apigw_event(const std::string& method, const std::string& path, const Headers& headers,
+                        const std::string& body, bool base64 = false);
 
 struct SqsMessage {
   std::string id;
