@@ -46,6 +46,8 @@ bench: build
 	@$(BUILD_DIR)/bench/rpmw_decision_bench tests/data/golden_v1.jsonl 50000
 	@$(BUILD_DIR)/bench/rpmw_backlog_drain_bench --events 2000 --window-ms 1000
 	@RPMW_BIN=$(RPMW) LOADGEN=$(BUILD_DIR)/bench/rpmw_loadgen bash bench/run_ingress.sh
+	@bash deploy/lambda/package.sh $(RPMW) $(BUILD_DIR)/rpmw-lambda.zip
+	@$(BUILD_DIR)/bench/rpmw_lambda_bench --zip $(BUILD_DIR)/rpmw-lambda.zip
 
 SOURCES = $(shell git ls-files '*.cpp' '*.h')
 

@@ -171,7 +171,10 @@ core::Result<std::vector<SqsRecord>> parse_sqs_event(std::string_view event) {
     e.receipt = string_at(record, "receiptHandle");
     const std::int64_t count = number_at(attributes, "ApproximateReceiveCount");
     e.receive_count = static_cast<int>(std::clamp<std::int64_t>(count, 0, 1'000'000));
-    e.enqueued_at = core::from_epoch_ms(number_at(attributes, "SentTimestamp"));
+    // Bounded so the conversion to the clock's nanoseconds cannot overflow (2100 at most).
+    constexpr std::int64_t kMaxEpochMs = 4'102'444'800'000;  // 2100-01-01
+    e.enqueued_at = core::from_epoch_ms(
+        std::clamp<std::int64_t>(number_at(attributes, "SentTimestamp"), 0, kMaxEpochMs));
     out.push_back(std::move(mapped));
   }
   return out;

@@ -41,8 +41,8 @@ struct Sandbox {
     REQUIRE_MESSAGE(::geteuid() == 0, "chroot needs root");
     std::filesystem::create_directories(root / "var" / "task");
     std::filesystem::create_directories(root / "tmp");
-    const std::string unzip = "unzip -q '" + std::string(zip) + "' -d '" +
-                              (root / "var" / "task").string() + "'";
+    const std::string unzip =
+        "unzip -q '" + std::string(zip) + "' -d '" + (root / "var" / "task").string() + "'";
     REQUIRE(std::system(unzip.c_str()) == 0);
   }
   std::filesystem::path task() const { return root / "var" / "task"; }
@@ -93,8 +93,8 @@ TEST_SUITE("lambda-package") {
     const json::object accepted = apigw_response(api.outcome(api.invoke(apigw_event(
         "POST", "/webhooks/richpanel", token_headers(), webhook_body("chroot-t-1"), true))));
     CHECK(accepted.at("statusCode").as_int64() == 202);
-    const json::object denied = apigw_response(api.outcome(api.invoke(apigw_event(
-        "POST", "/webhooks/richpanel", token_headers("bad-token-0000000000"), "{}"))));
+    const json::object denied = apigw_response(api.outcome(api.invoke(
+        apigw_event("POST", "/webhooks/richpanel", token_headers("bad-token-0000000000"), "{}"))));
     CHECK(denied.at("statusCode").as_int64() == 401);
     SqliteReader db(box.root / "tmp" / "rpmw" / "rpmw.sqlite3");
     CHECK(db.scalar("SELECT count(*) FROM queue_messages") == 1);
@@ -105,10 +105,10 @@ TEST_SUITE("lambda-package") {
     Sandbox box;
     FakeLambdaRuntimeProcess api(box.dir);
     auto rpmw = box.start("worker", api.address(), {{"RPMW_DATA_DIR", "/tmp/rpmw-worker"}});
-    const json::object outcome = api.outcome(api.invoke(
-        sqs_event({{"c1", "cw-a", envelope("cw-a", "<c-1@mail>", "Where is my parcel?")},
-                   {"c2", "cw-b", "{}"}}),
-        60000));
+    const json::object outcome = api.outcome(
+        api.invoke(sqs_event({{"c1", "cw-a", envelope("cw-a", "<c-1@mail>", "Where is my parcel?")},
+                              {"c2", "cw-b", "{}"}}),
+                   60000));
     CHECK(failed_items(outcome) == std::vector<std::string>{"c2"});
     SqliteReader db(box.root / "tmp" / "rpmw-worker" / "rpmw.sqlite3");
     CHECK(db.scalar("SELECT count(*) FROM state_decisions") == 1);

@@ -100,7 +100,8 @@ TEST_CASE("lambda events: SQS records") {
      "messageAttributes":{"trace_id":{"stringValue":"trc_A","dataType":"String"},
                           "event_id":{"stringValue":"evt_A","dataType":"String"}},
      "eventSource":"aws:sqs"},
-    {"messageId":"m-2","body":"x","attributes":{"ApproximateReceiveCount":"many"}}]})";
+    {"messageId":"m-2","body":"x","attributes":{"ApproximateReceiveCount":"many",
+     "SentTimestamp":"9223372036854775807"}}]})";
   auto parsed = parse_sqs_event(event);
   REQUIRE(parsed.has_value());
   REQUIRE(parsed->size() == 2);
@@ -119,6 +120,8 @@ TEST_CASE("lambda events: SQS records") {
   CHECK(second.event.trace_id.empty());
   CHECK(second.event.receive_count == 0);  // unparsable count
   CHECK(second.event.receipt.empty());
+  // Found by fuzz_lambda_events: a huge timestamp overflowed the conversion to nanoseconds.
+  CHECK(rpmw::core::to_epoch_ms(second.event.enqueued_at) == 4'102'444'800'000);
 
   CHECK(parse_sqs_event(R"({"Records":[]})")->empty());
   for (const char* text : {"", "{}", R"({"Records":{}})", R"({"Records":[{"body":"x"}]})",
