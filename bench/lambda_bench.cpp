@@ -85,13 +85,14 @@ Child spawn(const Sandbox& box, const std::string& handler, const std::string& a
                                task + "/lib", task + "/bin/rpmw", std::string("lambda")}) {
     args.push_back(a);
   }
-  std::vector<std::string> env = {"LAMBDA_TASK_ROOT=" + task,
-                                  "AWS_LAMBDA_RUNTIME_API=" + api,
-                                  "_HANDLER=" + handler,
-                                  "RPMW_WEBHOOK_TOKENS=" + std::string(kToken),
-                                  "RPMW_LOG_LEVEL=error",
-                                  "RPMW_DATA_DIR=" + (box.chroot ? std::string("/tmp/rpmw")
-                                                                 : (box.root / "tmp/rpmw").string())};
+  std::vector<std::string> env = {
+      "LAMBDA_TASK_ROOT=" + task,
+      "AWS_LAMBDA_RUNTIME_API=" + api,
+      "_HANDLER=" + handler,
+      "RPMW_WEBHOOK_TOKENS=" + std::string(kToken),
+      "RPMW_LOG_LEVEL=error",
+      "RPMW_DATA_DIR=" +
+          (box.chroot ? std::string("/tmp/rpmw") : (box.root / "tmp/rpmw").string())};
   std::vector<char*> argv, envp;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -139,14 +140,14 @@ std::string sqs(int i, bool empty) {
   json::array records;
   if (!empty) {
     const std::string ticket = "bench-w-" + std::to_string(i);
-    const std::string envelope = json::serialize(json::object{
-        {"v", 1},
-        {"trace_id", "trc_01JBENCH00000000000000000"},
-        {"received_at_ms", 1767225600000},
-        {"ticket_id", ticket},
-        {"message_id", "<" + ticket + "@mail>"},
-        {"channel", "email"},
-        {"customer_message", "Where is my order? It was due last week."}});
+    const std::string envelope = json::serialize(
+        json::object{{"v", 1},
+                     {"trace_id", "trc_01JBENCH00000000000000000"},
+                     {"received_at_ms", 1767225600000},
+                     {"ticket_id", ticket},
+                     {"message_id", "<" + ticket + "@mail>"},
+                     {"channel", "email"},
+                     {"customer_message", "Where is my order? It was due last week."}});
     records.push_back(json::object{
         {"messageId", "m-" + std::to_string(i)},
         {"receiptHandle", "rh"},
@@ -174,10 +175,11 @@ void cold_start(const Sandbox& box, const std::string& handler, int runs) {
     ms.push_back(std::chrono::duration<double, std::milli>(*api.first_next_at() - started).count());
     child.stop();
   }
-  std::printf("lambda cold start %-8s  median %.1f ms  min %.1f  max %.1f  (%d runs%s; goal < 50 ms)\n",
-              handler.c_str(), median(ms), *std::min_element(ms.begin(), ms.end()),
-              *std::max_element(ms.begin(), ms.end()), runs,
-              box.chroot ? ", chroot" : ", no chroot: not root");
+  std::printf(
+      "lambda cold start %-8s  median %.1f ms  min %.1f  max %.1f  (%d runs%s; goal < 50 ms)\n",
+      handler.c_str(), median(ms), *std::min_element(ms.begin(), ms.end()),
+      *std::max_element(ms.begin(), ms.end()), runs,
+      box.chroot ? ", chroot" : ", no chroot: not root");
 }
 
 void warm(const Sandbox& box, const std::string& label, const std::string& handler, int n,
@@ -202,7 +204,9 @@ void warm(const Sandbox& box, const std::string& label, const std::string& handl
   for (const auto& o : api.outcomes()) errors += o.kind == "error" ? 1 : 0;
   std::printf("lambda warm %-14s  %.0f us CPU / invocation  %.0f us wall  (%d invocations%s)\n",
               label.c_str(), cpu, wall_us, n,
-              !outcome ? ", TIMED OUT" : errors > 0 ? ", with errors" : "");
+              !outcome     ? ", TIMED OUT"
+              : errors > 0 ? ", with errors"
+                           : "");
 }
 
 }  // namespace
@@ -211,9 +215,12 @@ int main(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string arg = argv[i];
-    if (arg == "--zip") options.zip = argv[i + 1];
-    else if (arg == "--invocations") options.invocations = std::max(1, std::atoi(argv[i + 1]));
-    else if (arg == "--cold-runs") options.cold_runs = std::max(1, std::atoi(argv[i + 1]));
+    if (arg == "--zip")
+      options.zip = argv[i + 1];
+    else if (arg == "--invocations")
+      options.invocations = std::max(1, std::atoi(argv[i + 1]));
+    else if (arg == "--cold-runs")
+      options.cold_runs = std::max(1, std::atoi(argv[i + 1]));
   }
   struct stat st {};
   if (::stat(options.zip.c_str(), &st) != 0) {

@@ -128,6 +128,41 @@ TEST_CASE("lambda runtime: worker handler with a partial batch failure") {
   CHECK(rpmw->running());
 }
 
+TEST_CASE("lambda runtime: what the ingress enqueues, the worker decides (ids and trace kept)") {
+  TempDir dir("lambda-chain");
+  FakeLambdaRuntimeProcess ingress_api(dir, "api-ingress");
+  FakeLambdaRuntimeProcess worker_api(dir, "api-worker");
+  const std::map<std::string, std::string> env = {{"RPMW_DATA_DIR", (dir / "data").string()},
+                                                  {"RPMW_WEBHOOK_TOKENS", kWebhookToken}};
+  auto ingress = start_lambda("ingress", ingress_api.address(), dir, "rpmw-ingress", env);
+  auto worker = start_lambda("worker", worker_api.address(), dir, "rpmw-worker", env);
+
+  const json::object accepted = apigw_response(ingress_api.outcome(ingress_api.invoke(
+      apigw_event("POST", "/webhooks/richpanel", token_headers(),
+                  webhook_body("chain-t-1", "<chain-1@mail>",
+                               {{"customer_message", "Where is my order? No update since Monday."},
+                                {"channel", "email"}})))));
+  REQUIRE(accepted.at("statusCode").as_int64() == 202);
+  const json::object body = parse_object(std::string(accepted.at("body").as_string()));
+  const std::string event_id(body.at("event_id").as_string());
+  const std::string trace_id(body.at("trace_id").as_string());
+
+  // What an SQS FIFO message of this event carries (the SQS adapter's attribute names).
+  SqliteReader db(dir / "data" / "rpmw.sqlite3");
+  const auto rows = db.query(
+      "SELECT group_id, dedup_key, body FROM queue_messages WHERE event_id = ?", {event_id});
+  REQUIRE(rows.size() == 1);
+  SqsMessage message{"sqs-msg-1", rows[0][0], rows[0][2],
+                     1,           rows[0][1], {{"event_id", event_id}, {"trace_id", trace_id}}};
+  const json::object outcome = worker_api.outcome(worker_api.invoke(sqs_event({message}), 60000));
+  CHECK(failed_items(outcome).empty());
+  CHECK(db.scalar("SELECT count(*) FROM state_decisions WHERE event_id = ? AND trace_id = ? AND "
+                  "ticket_id = 'chain-t-1'",
+                  {event_id, trace_id}) == 1);
+  CHECK(ingress->running());
+  CHECK(worker->running());
+}
+
 TEST_CASE("lambda runtime: configuration problems are init errors and exit non-zero") {
   TempDir dir("lambda-init");
   struct Case {

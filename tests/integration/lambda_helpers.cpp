@@ -107,16 +107,21 @@ std::string apigw_event(const std::string& method, const std::string& path, cons
 std::string sqs_event(const std::vector<SqsMessage>& messages) {
   json::array records;
   for (const auto& m : messages) {
-    records.push_back(json::object{{"messageId", m.id},
-                                   {"receiptHandle", "rh-" + m.id},
-                                   {"body", m.body},
-                                   {"attributes",
-                                    {{"ApproximateReceiveCount", std::to_string(m.receive_count)},
-                                     {"SentTimestamp", std::to_string(epoch_seconds_now() * 1000)},
-                                     {"MessageGroupId", m.group},
-                                     {"MessageDeduplicationId", "dedup-" + m.id}}},
-                                   {"messageAttributes", json::object{}},
-                                   {"eventSource", "aws:sqs"}});
+    json::object attributes;
+    for (const auto& [name, value] : m.attributes) {
+      attributes[name] = json::object{{"stringValue", value}, {"dataType", "String"}};
+    }
+    records.push_back(json::object{
+        {"messageId", m.id},
+        {"receiptHandle", "rh-" + m.id},
+        {"body", m.body},
+        {"attributes",
+         {{"ApproximateReceiveCount", std::to_string(m.receive_count)},
+          {"SentTimestamp", std::to_string(epoch_seconds_now() * 1000)},
+          {"MessageGroupId", m.group},
+          {"MessageDeduplicationId", m.dedup_key.empty() ? "dedup-" + m.id : m.dedup_key}}},
+        {"messageAttributes", std::move(attributes)},
+        {"eventSource", "aws:sqs"}});
   }
   return json::serialize(json::object{{"Records", std::move(records)}});
 }

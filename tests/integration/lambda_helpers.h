@@ -46,10 +46,20 @@ std::string apigw_event(const std::string& method, const std::string& path, cons
                         const std::string& body, bool base64 = false);
 
 struct SqsMessage {
+  SqsMessage(std::string id_, std::string group_, std::string body_, int receive_count_ = 1,
+             std::string dedup_key_ = {}, std::map<std::string, std::string> attributes_ = {})
+      : id(std::move(id_)),
+        group(std::move(group_)),
+        body(std::move(body_)),
+        receive_count(receive_count_),
+        dedup_key(std::move(dedup_key_)),
+        attributes(std::move(attributes_)) {}
   std::string id;
   std::string group;
   std::string body;
   int receive_count = 1;
+  std::string dedup_key;                          // empty: "dedup-<id>"
+  std::map<std::string, std::string> attributes;  // message attributes (String)
 };
 std::string sqs_event(const std::vector<SqsMessage>& messages);
 
