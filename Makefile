@@ -8,7 +8,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/rpmw-ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: deps configure build run test asan fuzz bench lint-aws format format-check clean
+.PHONY: deps configure build run test asan fuzz bench lambda-zip lint-aws format format-check clean
 
 deps:
 	@bash scripts/deps.sh
@@ -27,6 +27,11 @@ run: configure
 test: build
 	@ctest --preset $(PRESET)
 
+# The Lambda deployment package: build/<preset>/rpmw-lambda.zip (see docs/lambda.md).
+lambda-zip: configure
+	@cmake --build --preset $(PRESET) --target rpmw
+	@bash deploy/lambda/package.sh $(RPMW) $(BUILD_DIR)/rpmw-lambda.zip
+
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: deps
 	@cmake --preset asan >/dev/null
@@ -41,6 +46,8 @@ bench: build
 	@$(BUILD_DIR)/bench/rpmw_decision_bench tests/data/golden_v1.jsonl 50000
 	@$(BUILD_DIR)/bench/rpmw_backlog_drain_bench --events 2000 --window-ms 1000
 	@RPMW_BIN=$(RPMW) LOADGEN=$(BUILD_DIR)/bench/rpmw_loadgen bash bench/run_ingress.sh
+	@bash deploy/lambda/package.sh $(RPMW) $(BUILD_DIR)/rpmw-lambda.zip
+	@$(BUILD_DIR)/bench/rpmw_lambda_bench --zip $(BUILD_DIR)/rpmw-lambda.zip
 
 # CloudFormation template lint (cfn-lint from the machine image), shellcheck of the deploy scripts
 # and their dry-run test against a fake AWS CLI.

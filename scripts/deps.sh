@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3
   libyaml-cpp-dev libre2-dev libkainjow-mustache-dev libcli11-dev libexpected-dev
-  doctest-dev libbenchmark-dev ccache zip unzip wrk curl jq
+  doctest-dev libbenchmark-dev ccache zip unzip wrk curl ca-certificates
   clang-14 libclang-rt-14-dev clang-format clang-tidy
   jq shellcheck
 )

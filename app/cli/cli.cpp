@@ -22,6 +22,8 @@ int run_cli(int argc, char** argv) {
   serve->add_flag("--print-config", serve_options.print_config,
                   "print the effective configuration (secrets masked) and exit");
   auto* worker = app.add_subcommand("worker", "worker pool only (no HTTP)");
+  auto* lambda = app.add_subcommand(
+      "lambda", "AWS Lambda custom runtime (bootstrap): _HANDLER=ingress | worker");
 
   auto* config_cmd = app.add_subcommand("config", "configuration tools");
   config_cmd->require_subcommand(1);
@@ -166,6 +168,7 @@ int run_cli(int argc, char** argv) {
   if (preflight->parsed()) return run_preflight(loaded, preflight_options);
   if (backup->parsed()) return run_backup(loaded, backup_options);
   if (worker->parsed()) return run_serve(loaded, ServeOptions{false, false});
+  if (lambda->parsed()) return run_lambda(loaded);
   for (const auto& [cmd, command] : ops_commands) {
     if (!cmd->parsed()) continue;
     ops.command = command;

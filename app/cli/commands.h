@@ -13,6 +13,9 @@ struct ServeOptions {
 };
 
 int run_serve(const ConfigResult& loaded, const ServeOptions& options);
+// The Lambda custom runtime loop (app/lambda): _HANDLER=ingress | worker. Runs until the sandbox
+// ends; exit 2 after reporting an init error, 1 when the Runtime API is gone.
+int run_lambda(const ConfigResult& loaded);
 int run_config_check(const ConfigResult& loaded);
 
 enum class OpsCommand {

@@ -1,0 +1,78 @@
+#include "app/lambda/batch_settlement.h"
+
+namespace rpmw::app::lambda {
+namespace {
+core::Status unsupported() {
+  return core::fail(core::ErrorKind::internal, "batch_settlement_unsupported");
+}
+}  // namespace
+
+Settlement BatchSettlement::settlement(const std::string& receipt) const {
+  const auto it = entries_.find(receipt);
+  return it == entries_.end() ? Settlement::none : it->second.settlement;
+}
+
+const std::string& BatchSettlement::reason(const std::string& receipt) const {
+  static const std::string kNone;
+  const auto it = entries_.find(receipt);
+  return it == entries_.end() ? kNone : it->second.reason;
+}
+
+bool BatchSettlement::failed(const std::string& receipt) const {
+  const Settlement s = settlement(receipt);
+  return s != Settlement::ack && s != Settlement::dead_lettered_explicitly;
+}
+
+core::Status BatchSettlement::ack(const std::string& receipt) {
+  entries_[receipt] = Entry{Settlement::ack, {}};
+  return {};
+}
+
+core::Status BatchSettlement::retry_later(const std::string& receipt,
+                                          std::chrono::milliseconds delay,
+                                          const std::string& reason) {
+  entries_[receipt] = Entry{Settlement::retry, reason};
+  // Reported as failed either way; the visibility change only sets when it comes back.
+  if (inner_ != nullptr) return inner_->retry_later(receipt, delay, reason);
+  return {};
+}
+
+core::Status BatchSettlement::dead_letter(const std::string& receipt, const std::string& reason) {
+  const auto count = counts_.find(receipt);
+  const bool last_receive = count != counts_.end() && count->second >= max_receives_;
+  if (inner_ != nullptr && last_receive) {
+    auto moved = inner_->dead_letter(receipt, reason);
+    // A failed move is reported as failed: the redrive policy still catches the record.
+    entries_[receipt] =
+        Entry{moved ? Settlement::dead_lettered_explicitly : Settlement::dead_letter, reason};
+    return moved;
+  }
+  entries_[receipt] = Entry{Settlement::dead_letter, reason};
+  return {};
+}
+
+core::Result<core::EnqueueResult> BatchSettlement::enqueue(const core::EnqueueRequest&) {
+  return tl::unexpected(unsupported().error());
+}
+core::Result<std::vector<core::QueuedEvent>> BatchSettlement::receive(int,
+                                                                      std::chrono::milliseconds,
+                                                                      std::chrono::milliseconds) {
+  return tl::unexpected(unsupported().error());
+}
+core::Result<std::vector<core::DeadLetter>> BatchSettlement::list_dead_letters(int) {
+  return tl::unexpected(unsupported().error());
+}
+core::Status BatchSettlement::redrive(const std::string&) {
+  return unsupported();
+}
+core::Result<core::DeadLetter> BatchSettlement::get_dead_letter(const std::string&) {
+  return tl::unexpected(unsupported().error());
+}
+core::Status BatchSettlement::purge_dead_letter(const std::string&) {
+  return unsupported();
+}
+core::Result<core::QueueStats> BatchSettlement::stats() {
+  return tl::unexpected(unsupported().error());
+}
+
+}  // namespace rpmw::app::lambda

@@ -1,0 +1,63 @@
+#pragma once
+// What one Lambda sandbox keeps between invocations: the ports (lambda_runtime.h), the handler
+// they serve, and the objects the handler needs (Ingress for `ingress`; flags, decision engine,
+// Richpanel adapters and Pipeline for `worker`). Built once at init.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/observability/json_line_log.h"
+#include "adapters/observability/prometheus_metrics.h"
+#include "adapters/richpanel/richpanel_helpdesk.h"
+#include "adapters/shopify/shopify_order_search.h"
+#include "app/lambda/ingress_handler.h"
+#include "app/lambda/lambda_runtime.h"
+#include "app/lambda/runtime_api_client.h"
+#include "app/lambda/worker_handler.h"
+#include "app/runtime/engine_kit.h"
+#include "app/system/system_clock.h"
+#include "core/flags/flag_service.h"
+#include "core/ingest/ingress.h"
+#include "core/pipeline/pipeline.h"
+#include "core/templates/catalog.h"
+
+namespace rpmw::app::lambda {
+
+class LambdaApp {
+ public:
+  static tl::expected<std::unique_ptr<LambdaApp>, InitError> create(const Config& config,
+                                                                    HandlerKind kind);
+
+  // The response body for one invocation, or the error reported to Lambda (its code becomes the
+  // errorMessage; Runtime.* errorType by kind).
+  core::Result<std::string> invoke(const Invocation& invocation);
+  core::EventLog& log() { return *log_; }
+
+ private:
+  LambdaApp() = default;
+  tl::expected<void, InitError> build_ingress();
+  tl::expected<void, InitError> build_worker();
+
+  HandlerKind kind_ = HandlerKind::ingress;
+  SystemClock clock_;
+  SystemRandom random_;
+  LambdaPorts ports_;
+  std::unique_ptr<adapters::observability::JsonLineLog> log_;
+  // CloudWatch EMF output is not wired yet; the counters are kept for parity with the server.
+  adapters::observability::PrometheusMetrics metrics_;
+
+  std::unique_ptr<core::ingest::RateLimiter> limiter_;
+  std::unique_ptr<core::ingest::Ingress> ingress_;
+  std::unique_ptr<IngressHandler> ingress_handler_;
+
+  std::unique_ptr<core::flags::FlagService> flags_;
+  std::unique_ptr<adapters::richpanel::RichpanelHelpdesk> helpdesk_;
+  std::unique_ptr<adapters::richpanel::RichpanelOrderSource> orders_;
+  std::unique_ptr<adapters::shopify::ShopifyOrderSearch> order_search_;
+  std::unique_ptr<EngineKit> engine_;
+  core::templates::Catalog catalog_;
+  std::unique_ptr<core::pipeline::Pipeline> pipeline_;
+  std::unique_ptr<WorkerHandler> worker_handler_;
+};
+
+}  // namespace rpmw::app::lambda
