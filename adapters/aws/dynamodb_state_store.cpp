@@ -114,9 +114,9 @@ core::Result<json::value> DynamoDbStateStore::call(std::string_view operation,
 core::Result<std::optional<json::object>> DynamoDbStateStore::get_item(const std::string& table,
                                                                        json::object key) {
   // Strongly consistent: idempotency and compare-and-set decisions must see the last write.
-  auto answer = call("GetItem", json::object{{"TableName", table},
-                                             {"Key", std::move(key)},
-                                             {"ConsistentRead", true}});
+  auto answer =
+      call("GetItem",
+           json::object{{"TableName", table}, {"Key", std::move(key)}, {"ConsistentRead", true}});
   if (!answer) return err(answer);
   auto item = ddb::member_object(*answer, "Item");
   if (item && ddb::is_expired(*item, now_ms())) item.reset();
@@ -166,12 +166,12 @@ core::Result<core::EventClaim> DynamoDbStateStore::begin_event(const std::string
     item["last_seen_ms"] = ddb::n(now);
     item["attempts"] = ddb::n(1);
     item["expires_at"] = ddb::n(expires);
-    auto fresh = call("PutItem",
-                      json::object{{"TableName", options_.events_table},
-                                   {"Item", item},
-                                   {"ConditionExpression", "expires_at <= :now_s"},
-                                   {"ExpressionAttributeValues",
-                                    json::object{{":now_s", ddb::n(ddb::now_seconds(now))}}}});
+    auto fresh =
+        call("PutItem", json::object{{"TableName", options_.events_table},
+                                     {"Item", item},
+                                     {"ConditionExpression", "expires_at <= :now_s"},
+                                     {"ExpressionAttributeValues",
+                                      json::object{{":now_s", ddb::n(ddb::now_seconds(now))}}}});
     if (fresh) {
       core::EventClaim claim;
       claim.record = core::EventRecord{event_key, core::EventStatus::processing,
@@ -198,11 +198,11 @@ core::Status DynamoDbStateStore::finish_event(const std::string& event_key,
        "attempts = if_not_exists(attempts, :one)"},
       {"ExpressionAttributeNames", status_name()},
       {"ExpressionAttributeValues",
-       json::object{{":status", ddb::s(core::to_string(status))},
-                    {":now_ms", ddb::n(now)},
-                    {":expires_at",
-                     ddb::n(ddb::expires_at_seconds(now, options_.event_ttl.count()))},
-                    {":one", ddb::n(1)}}}};
+       json::object{
+           {":status", ddb::s(core::to_string(status))},
+           {":now_ms", ddb::n(now)},
+           {":expires_at", ddb::n(ddb::expires_at_seconds(now, options_.event_ttl.count()))},
+           {":one", ddb::n(1)}}}};
   if (!decision) {
     auto updated = call("UpdateItem", update);
     if (!updated) return err(updated);
@@ -259,16 +259,16 @@ core::Result<core::ActionClaim> DynamoDbStateStore::claim_action(const std::stri
     item["expires_at"] = ddb::n(ddb::expires_at_seconds(now, options_.action_ttl.count()));
     // New, a failed attempt we may retry, or expired (TTL not run yet): take it. Exactly one of
     // several concurrent claimers passes this condition.
-    auto put = call(
-        "PutItem",
-        json::object{
-            {"TableName", options_.events_table},
-            {"Item", std::move(item)},
-            {"ConditionExpression",
-             "attribute_not_exists(pk) OR #status = :failed OR expires_at <= :now_s"},
-            {"ExpressionAttributeNames", status_name()},
-            {"ExpressionAttributeValues",
-             json::object{{":failed", ddb::s("failed")}, {":now_s", ddb::n(ddb::now_seconds(now))}}}});
+    auto put =
+        call("PutItem",
+             json::object{{"TableName", options_.events_table},
+                          {"Item", std::move(item)},
+                          {"ConditionExpression",
+                           "attribute_not_exists(pk) OR #status = :failed OR expires_at <= :now_s"},
+                          {"ExpressionAttributeNames", status_name()},
+                          {"ExpressionAttributeValues",
+                           json::object{{":failed", ddb::s("failed")},
+                                        {":now_s", ddb::n(ddb::now_seconds(now))}}}});
     if (put) {
       core::ActionClaim claim;
       claim.claimed = true;
@@ -298,8 +298,8 @@ core::Status DynamoDbStateStore::complete_action(const std::string& action_key,
   ddb::put_s_if_not_empty(item, "result_code", result_code);
   item["at_ms"] = ddb::n(now);
   item["expires_at"] = ddb::n(ddb::expires_at_seconds(now, options_.action_ttl.count()));
-  auto put =
-      call("PutItem", json::object{{"TableName", options_.events_table}, {"Item", std::move(item)}});
+  auto put = call("PutItem",
+                  json::object{{"TableName", options_.events_table}, {"Item", std::move(item)}});
   if (!put) return err(put);
   return {};
 }
@@ -308,8 +308,8 @@ core::Status DynamoDbStateStore::complete_action(const std::string& action_key,
 
 core::Result<std::optional<core::ConversationRecord>> DynamoDbStateStore::get_conversation(
     const std::string& ticket_id) {
-  auto item = get_item(options_.conversations_table,
-                       json::object{{"ticket_id", ddb::s(ticket_id)}});
+  auto item =
+      get_item(options_.conversations_table, json::object{{"ticket_id", ddb::s(ticket_id)}});
   if (!item) return err(item);
   if (!*item) return std::optional<core::ConversationRecord>();
   const auto& stored = **item;
@@ -373,12 +373,11 @@ core::Result<std::vector<core::DecisionRecord>> DynamoDbStateStore::query_decisi
   const std::int64_t now = now_ms();
   std::optional<json::object> start_key;
   for (;;) {
-    json::object request{
-        {"TableName", options_.events_table},
-        {"IndexName", index},
-        {"KeyConditionExpression", key_name + " = :key"},
-        {"ExpressionAttributeValues", json::object{{":key", ddb::s(key)}}},
-        {"ScanIndexForward", !newest_first}};
+    json::object request{{"TableName", options_.events_table},
+                         {"IndexName", index},
+                         {"KeyConditionExpression", key_name + " = :key"},
+                         {"ExpressionAttributeValues", json::object{{":key", ddb::s(key)}}},
+                         {"ScanIndexForward", !newest_first}};
     if (limit != SIZE_MAX) request["Limit"] = static_cast<std::int64_t>(limit - out.size());
     if (start_key) request["ExclusiveStartKey"] = *start_key;
     auto answer = call("Query", request);

@@ -33,7 +33,8 @@ inline core::DecisionRecord contract_decision(std::string ticket, std::string ev
 using namespace std::chrono_literals;
 using StateContractDays = std::chrono::duration<std::int64_t, std::ratio<86400>>;
 
-TEST_CASE_TEMPLATE_DEFINE("contracts: state begin and finish event are idempotent", B, state_events_idempotent) {
+TEST_CASE_TEMPLATE_DEFINE("contracts: state begin and finish event are idempotent", B,
+                          state_events_idempotent) {
   ContractEnv env;
   auto state = B::make_state(env);
   const auto t0 = env.clock.now();
@@ -77,7 +78,8 @@ TEST_CASE_TEMPLATE_DEFINE("contracts: state begin and finish event are idempoten
   }
 }
 
-TEST_CASE_TEMPLATE_DEFINE("contracts: state finish_event stores the decision with the status", B, state_finish_stores_decision) {
+TEST_CASE_TEMPLATE_DEFINE("contracts: state finish_event stores the decision with the status", B,
+                          state_finish_stores_decision) {
   ContractEnv env;
   auto state = B::make_state(env);
   REQUIRE(state->begin_event("t1:c1").has_value());
@@ -99,7 +101,8 @@ TEST_CASE_TEMPLATE_DEFINE("contracts: state finish_event stores the decision wit
   CHECK(d.json == R"({"intent":"wismo"})");
 }
 
-TEST_CASE_TEMPLATE_DEFINE("contracts: state get_action reads without claiming", B, state_get_action) {
+TEST_CASE_TEMPLATE_DEFINE("contracts: state get_action reads without claiming", B,
+                          state_get_action) {
   ContractEnv env;
   auto state = B::make_state(env);
   const std::string key = "act:t1:c1:plan:t1";
@@ -162,7 +165,8 @@ TEST_CASE_TEMPLATE_DEFINE("contracts: state claim_action protocol", B, state_cla
   }
 }
 
-TEST_CASE_TEMPLATE_DEFINE("contracts: state conversation compare-and-set", B, state_conversation_cas) {
+TEST_CASE_TEMPLATE_DEFINE("contracts: state conversation compare-and-set", B,
+                          state_conversation_cas) {
   ContractEnv env;
   auto state = B::make_state(env);
   auto none = state->get_conversation("t1");
@@ -214,14 +218,16 @@ TEST_CASE_TEMPLATE_DEFINE("contracts: state conversation compare-and-set", B, st
   expect_conflict(state->put_conversation(ghost));
 }
 
-TEST_CASE_TEMPLATE_DEFINE("contracts: state decisions by ticket newest first and by trace in order", B, state_decision_order) {
+TEST_CASE_TEMPLATE_DEFINE("contracts: state decisions by ticket newest first and by trace in order",
+                          B, state_decision_order) {
   ContractEnv env;
   auto state = B::make_state(env);
   for (int i = 1; i <= 3; ++i) {
     const std::string key = "t1:c" + std::to_string(i);
     REQUIRE(state
-                ->finish_event(key, core::EventStatus::done,
-                               contract_decision("t1", key, i == 2 ? "trc_b" : "trc_a", env.clock.now()))
+                ->finish_event(
+                    key, core::EventStatus::done,
+                    contract_decision("t1", key, i == 2 ? "trc_b" : "trc_a", env.clock.now()))
                 .has_value());
     env.clock.advance(1s);
   }

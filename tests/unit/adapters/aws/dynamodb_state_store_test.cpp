@@ -24,8 +24,8 @@ constexpr std::int64_t kNowMs = 1'767'225'600'000;
 struct Fixture {
   fakes::FakeClock clock;
   ScriptedDdbCaller caller;
-  DynamoDbStateStore state{caller, clock,
-                           DynamoDbStateStoreOptions{"rpmw-test-events", "rpmw-test-conversations"}};
+  DynamoDbStateStore state{
+      caller, clock, DynamoDbStateStoreOptions{"rpmw-test-events", "rpmw-test-conversations"}};
 };
 
 constexpr const char* kBeginRequest = R"({
@@ -129,8 +129,8 @@ TEST_CASE("dynamodb state: finish_event updates the event, with its decision in 
   }
   SUBCASE("with a decision: TransactWriteItems with the update and the decision item") {
     f.caller.answer("{}");
-    core::DecisionRecord decision{"t1",  "t1:c1", "evt_1", "trc_1", core::from_epoch_ms(kNowMs - 5),
-                                  R"({"intent":"wismo"})"};
+    core::DecisionRecord decision{
+        "t1", "t1:c1", "evt_1", "trc_1", core::from_epoch_ms(kNowMs - 5), R"({"intent":"wismo"})"};
     REQUIRE(f.state.finish_event("t1:c1", core::EventStatus::done, decision).has_value());
     REQUIRE(f.caller.calls().size() == 1);
     CHECK(f.caller.call_at(0).operation == "TransactWriteItems");
@@ -356,9 +356,9 @@ TEST_CASE("dynamodb state: decisions come from the sparse GSIs") {
   Fixture f;
   const auto item = [](const std::string& key, std::int64_t at_ms, std::int64_t expires_s) {
     return R"({"pk":{"S":"dec#)" + key + R"("},"ticket_id":{"S":"t1"},"trace_id":{"S":"trc"},
-      "event_key":{"S":")" + key + R"("},"event_id":{"S":"evt"},"at_ms":{"N":")" +
-           std::to_string(at_ms) + R"("},"json":{"S":"{}"},"expires_at":{"N":")" +
-           std::to_string(expires_s) + R"("}})";
+      "event_key":{"S":")" +
+           key + R"("},"event_id":{"S":"evt"},"at_ms":{"N":")" + std::to_string(at_ms) +
+           R"("},"json":{"S":"{}"},"expires_at":{"N":")" + std::to_string(expires_s) + R"("}})";
   };
   SUBCASE("by ticket: newest first, limited, paging while short, expired skipped") {
     f.caller.answer(R"({"Items":[)" + item("t1:c3", 3, 1772409600) + "," +

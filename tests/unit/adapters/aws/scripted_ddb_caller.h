@@ -32,7 +32,9 @@ class ScriptedDdbCaller final : public AwsJsonCaller {
     std::lock_guard lock(mutex_);
     script_.emplace_back(tl::unexpected<core::Error>(core::Error{kind, std::move(code), {}}));
   }
-  void fail_conditional() { fail(core::ErrorKind::conflict, "aws_ConditionalCheckFailedException"); }
+  void fail_conditional() {
+    fail(core::ErrorKind::conflict, "aws_ConditionalCheckFailedException");
+  }
 
   core::Result<boost::json::value> call(std::string_view operation,
                                         const boost::json::object& request) override {
