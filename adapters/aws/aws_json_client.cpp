@@ -16,10 +16,9 @@ std::string env_or_empty(const char* name) {
 }
 
 std::string call_url(const AwsService& service, const AwsEndpoint& endpoint) {
-  std::string url = endpoint.endpoint_url.empty()
-                        ? "https://" + service.signing_name + "." + endpoint.region +
-                              ".amazonaws.com"
-                        : endpoint.endpoint_url;
+  std::string url = endpoint.endpoint_url.empty() ? "https://" + service.signing_name + "." +
+                                                        endpoint.region + ".amazonaws.com"
+                                                  : endpoint.endpoint_url;
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url + "/";
 }
@@ -76,6 +75,15 @@ core::Error response_error(const http::HttpResponse& response) {
     }
   }
   if (type.empty()) type = error_type(response.header("x-amzn-errortype"));
+  // Authentication failures can come back in the query protocol's XML form (moto does that):
+  // <ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code>…
+  if (type.empty()) {
+    const auto open = response.body.find("<Code>");
+    const auto close = response.body.find("</Code>");
+    if (open != std::string::npos && close != std::string::npos && close > open) {
+      type = error_type(std::string_view(response.body).substr(open + 6, close - open - 6));
+    }
+  }
   core::Error error;
   error.kind = error_kind(type, response.status);
   error.code = type.empty() ? "aws_http_" + std::to_string(response.status) : "aws_" + type;
@@ -142,10 +150,9 @@ core::Result<boost::json::value> AwsJsonClient::call(std::string_view operation,
   const auto timeout = std::chrono::milliseconds(std::max(impl_->endpoint.timeout_ms, 1));
   http_request.total_timeout = timeout;
   http_request.connect_timeout = std::min(timeout, std::chrono::milliseconds(3000));
-  http_request.sigv4 = http::AwsSigV4{impl_->endpoint.region, impl_->service.signing_name,
-                                      impl_->credentials.access_key_id,
-                                      impl_->credentials.secret_access_key,
-                                      impl_->credentials.session_token};
+  http_request.sigv4 = http::AwsSigV4{
+      impl_->endpoint.region, impl_->service.signing_name, impl_->credentials.access_key_id,
+      impl_->credentials.secret_access_key, impl_->credentials.session_token};
 
   auto response = impl_->clients.send(http_request);
   if (!response) return tl::unexpected(response.error());

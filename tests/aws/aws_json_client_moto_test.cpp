@@ -17,8 +17,8 @@ namespace aws = rpmw::adapters::aws;
 TEST_CASE("aws/moto: SQS CreateQueue and GetQueueUrl round-trip; a missing queue is not_found") {
   AwsJsonClient sqs(aws::sqs_service(), shared_moto().endpoint(), test_credentials());
   const std::string name = unique_name("core") + ".fifo";
-  const auto created = sqs.call(
-      "CreateQueue", {{"QueueName", name}, {"Attributes", {{"FifoQueue", "true"}}}});
+  const auto created =
+      sqs.call("CreateQueue", {{"QueueName", name}, {"Attributes", {{"FifoQueue", "true"}}}});
   REQUIRE_MESSAGE(created.has_value(), created.error().code);
   const std::string url(created->at("QueueUrl").as_string());
   CHECK(url.find(name) != std::string::npos);
@@ -50,8 +50,8 @@ TEST_CASE("aws/moto: a missing secret and a missing parameter are not_found") {
 
 TEST_CASE("aws/moto: an invalid request is a permanent error with the service's type") {
   AwsJsonClient ssm(aws::ssm_service(), shared_moto().endpoint(), test_credentials());
-  const auto put = ssm.call("PutParameter", {{"Name", "/" + unique_name("p")}, {"Value", "v"},
-                                             {"Type", "NotAType"}});
+  const auto put = ssm.call(
+      "PutParameter", {{"Name", "/" + unique_name("p")}, {"Value", "v"}, {"Type", "NotAType"}});
   REQUIRE_FALSE(put.has_value());
   CHECK(put.error().kind == ErrorKind::permanent);
   CHECK(put.error().code.starts_with("aws_"));

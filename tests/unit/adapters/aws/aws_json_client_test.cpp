@@ -130,3 +130,12 @@ TEST_CASE("adapters/aws: only the endpoint's host is reachable; a bad answer is 
   CHECK(result.error().kind == ErrorKind::invalid_input);
   CHECK(aws.seen.size() == 1);  // the refused call sent nothing
 }
+
+TEST_CASE("adapters/aws: an XML auth error (query-protocol form) keeps its code") {
+  const auto e = error_for(403,
+                           "<?xml version=\"1.0\"?><ErrorResponse><Errors><Error><Code>"
+                           "SignatureDoesNotMatch</Code><Message>m</Message></Error></Errors>"
+                           "</ErrorResponse>");
+  CHECK(e.kind == ErrorKind::permanent);
+  CHECK(e.code == "aws_SignatureDoesNotMatch");
+}
