@@ -110,6 +110,15 @@ TEST_CASE("dynamodb state: begin_event replaces an expired item TTL has not dele
     REQUIRE(g.caller.calls().size() == 3);
     check_request(g.caller.call_at(2).request, kBeginRequest);
   }
+  SUBCASE("a replacement race that never settles is transient") {
+    Fixture g;
+    for (int i = 0; i < 6; ++i) g.caller.fail_conditional();
+    auto lost = g.state.begin_event("t1:c1");
+    REQUIRE_FALSE(lost.has_value());
+    CHECK(lost.error().kind == core::ErrorKind::transient);
+    CHECK(lost.error().code == "ddb_event_race");
+    CHECK(g.caller.calls().size() == 6);
+  }
 }
 
 TEST_CASE("dynamodb state: finish_event updates the event, with its decision in one transaction") {
