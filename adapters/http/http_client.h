@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,11 +21,26 @@ namespace rpmw::adapters::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// AWS Signature Version 4 by libcurl (CURLOPT_AWS_SIGV4). Region and service are always given:
+// with an empty field curl 7.88 guesses them from the host, which is wrong for emulators.
+struct AwsSigV4 {
+  std::string region;   // "eu-west-1"
+  std::string service;  // signing name: "sqs", "dynamodb", "ssm", "secretsmanager"
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;  // non-empty: sent (and signed) as X-Amz-Security-Token
+};
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
   Headers headers;  // sent as given; Content-Type only when the caller sets it
   std::string body;
+  // Signed requests carry no header curl would drop (no "Expect:", no "Content-Type:" removal,
+  // no empty caller header): curl signs every header of the list, so a header that is signed but
+  // not sent breaks the signature. A signed request with a body must set Content-Type and must
+  // not contain an empty header value (rejected as invalid_input).
+  std::optional<AwsSigV4> sigv4;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds total_timeout{10000};
 };
