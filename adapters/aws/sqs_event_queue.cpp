@@ -59,15 +59,14 @@ std::vector<SqsMessage> parse_messages(const boost::json::value& response) {
   return out;
 }
 
-boost::json::object receive_request(const std::string& url, int max, int visibility_s,
-                                    int wait_s) {
+boost::json::object receive_request(const std::string& url, int max, int visibility_s, int wait_s) {
   return {{"QueueUrl", url},
           {"MaxNumberOfMessages", std::clamp(max, 1, 10)},
           {"VisibilityTimeout", visibility_s},
           {"WaitTimeSeconds", wait_s},
           {"AttributeNames",
-           {"ApproximateReceiveCount", "SentTimestamp", "MessageGroupId",
-            "MessageDeduplicationId", "SequenceNumber"}},
+           {"ApproximateReceiveCount", "SentTimestamp", "MessageGroupId", "MessageDeduplicationId",
+            "SequenceNumber"}},
           {"MessageAttributeNames", {"All"}}};
 }
 
@@ -142,8 +141,8 @@ core::Result<std::vector<core::EnqueueResult>> SqsEventQueue::enqueue_batch(
     auto response = sqs_.call("SendMessageBatch",
                               {{"QueueUrl", options_.queue_url}, {"Entries", std::move(entries)}});
     if (!response) return tl::unexpected(response.error());
-    const auto* failed = response->is_object() ? response->get_object().if_contains("Failed")
-                                               : nullptr;
+    const auto* failed =
+        response->is_object() ? response->get_object().if_contains("Failed") : nullptr;
     if (failed != nullptr && failed->is_array() && !failed->get_array().empty()) {
       const auto& first = failed->get_array().front();
       const bool sender = first.is_object() && first.get_object().if_contains("SenderFault") &&
@@ -167,9 +166,8 @@ core::Result<std::vector<core::QueuedEvent>> SqsEventQueue::take_held(
       const auto now = SteadyClock::now();
       for (auto& [group, held] : held_) {
         if (held.empty()) continue;
-        const bool busy = std::any_of(handed_.begin(), handed_.end(), [&](const auto& h) {
-          return h.second.group == group;
-        });
+        const bool busy = std::any_of(handed_.begin(), handed_.end(),
+                                      [&](const auto& h) { return h.second.group == group; });
         if (busy) continue;
         // Too little lease left to be worth refreshing: SQS will redeliver the whole group.
         if (held.front().lease_until - now < std::chrono::seconds(1)) {
@@ -202,9 +200,9 @@ core::Result<std::vector<core::QueuedEvent>> SqsEventQueue::receive(
   if (static_cast<int>(out->size()) >= max) return out;
 
   const int wait_s = out->empty() ? whole_seconds(wait, 20) : 0;
-  auto response = sqs_.call(
-      "ReceiveMessage", receive_request(options_.queue_url, max - static_cast<int>(out->size()),
-                                        whole_seconds(visibility, 43200), wait_s));
+  auto response = sqs_.call("ReceiveMessage",
+                            receive_request(options_.queue_url, max - static_cast<int>(out->size()),
+                                            whole_seconds(visibility, 43200), wait_s));
   if (!response) return tl::unexpected(response.error());
 
   std::vector<core::QueuedEvent> exhausted;
@@ -252,10 +250,10 @@ core::Status SqsEventQueue::settle(const std::string& receipt) {
 
 core::Status SqsEventQueue::change_visibility(const std::string& url, const std::string& receipt,
                                               std::chrono::milliseconds visibility) {
-  auto response =
-      sqs_.call("ChangeMessageVisibility", {{"QueueUrl", url},
-                                            {"ReceiptHandle", receipt},
-                                            {"VisibilityTimeout", whole_seconds(visibility, 43200)}});
+  auto response = sqs_.call("ChangeMessageVisibility",
+                            {{"QueueUrl", url},
+                             {"ReceiptHandle", receipt},
+                             {"VisibilityTimeout", whole_seconds(visibility, 43200)}});
   if (!response) return tl::unexpected(receipt_error(response.error()));
   return {};
 }
@@ -282,8 +280,8 @@ core::Status SqsEventQueue::ack(const std::string& receipt) {
   return {};
 }
 
-core::Status SqsEventQueue::retry_later(const std::string& receipt,
-                                        std::chrono::milliseconds delay, const std::string&) {
+core::Status SqsEventQueue::retry_later(const std::string& receipt, std::chrono::milliseconds delay,
+                                        const std::string&) {
   if (receipt.empty()) return core::fail(ErrorKind::invalid_input, "bad_receipt");
   std::string group;
   {
@@ -369,9 +367,9 @@ core::Result<std::string> SqsEventQueue::dead_letter_queue_url() {
   if (last == std::string::npos || before == std::string::npos) {
     return core::fail(ErrorKind::permanent, "sqs_bad_dead_letter_arn");
   }
-  auto url = sqs_.call("GetQueueUrl", {{"QueueName", arn.substr(last + 1)},
-                                       {"QueueOwnerAWSAccountId",
-                                        arn.substr(before + 1, last - before - 1)}});
+  auto url = sqs_.call("GetQueueUrl",
+                       {{"QueueName", arn.substr(last + 1)},
+                        {"QueueOwnerAWSAccountId", arn.substr(before + 1, last - before - 1)}});
   if (!url) return tl::unexpected(url.error());
   const std::string resolved = url->is_object() ? text_of(url->get_object(), "QueueUrl") : "";
   if (resolved.empty()) return core::fail(ErrorKind::transient, "aws_invalid_response");
@@ -470,13 +468,13 @@ core::Status SqsEventQueue::redrive(const std::string& event_id) {
   put_string_attribute(attributes, kAttrDedupKey, it->event.dedup_key);
   put_string_attribute(attributes, kAttrGroup, it->event.group);
   put_number_attribute(attributes, kAttrEnqueuedAt, now_ms);
-  auto sent = sqs_.call("SendMessage",
-                        {{"QueueUrl", options_.queue_url},
-                         {"MessageBody", it->event.body},
-                         {"MessageGroupId", sqs_fifo_id(it->event.group)},
-                         {"MessageDeduplicationId",
-                          sqs_fifo_id(event_id + ":redrive:" + std::to_string(now_ms))},
-                         {"MessageAttributes", std::move(attributes)}});
+  auto sent = sqs_.call(
+      "SendMessage",
+      {{"QueueUrl", options_.queue_url},
+       {"MessageBody", it->event.body},
+       {"MessageGroupId", sqs_fifo_id(it->event.group)},
+       {"MessageDeduplicationId", sqs_fifo_id(event_id + ":redrive:" + std::to_string(now_ms))},
+       {"MessageAttributes", std::move(attributes)}});
   if (!sent) {
     release_scan(scan->dlq, *scan, "");
     return tl::unexpected(sent.error());

@@ -96,7 +96,7 @@ class SqsEventQueue final : public core::EventQueue {
   core::Random& random_;
   SqsEventQueueOptions options_;
 
-  std::mutex mutex_;  // guards everything below and random_
+  std::mutex mutex_;                                 // guards everything below and random_
   std::map<std::string, core::QueuedEvent> handed_;  // receipt → delivery in a worker's hands
   std::map<std::string, std::vector<Held>> held_;    // group → later messages, in order
   std::string dlq_url_;

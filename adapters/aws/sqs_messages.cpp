@@ -77,8 +77,8 @@ std::optional<SqsMessage> parse_sqs_message(const boost::json::object& message) 
   if (!enqueued) enqueued = number_of(system_attribute(message, "SentTimestamp"));
   out.event.enqueued_at = core::from_epoch_ms(enqueued.value_or(0));
   out.reason = attribute(message, kAttrReason);
-  out.dead_receive_count = static_cast<int>(number_of(attribute(message, kAttrReceiveCount))
-                                                .value_or(out.event.receive_count));
+  out.dead_receive_count = static_cast<int>(
+      number_of(attribute(message, kAttrReceiveCount)).value_or(out.event.receive_count));
   out.dead_at_ms = number_of(attribute(message, kAttrDeadAt));
   if (!out.dead_at_ms) out.dead_at_ms = number_of(system_attribute(message, "SentTimestamp"));
   return out;

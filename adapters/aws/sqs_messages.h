@@ -31,7 +31,7 @@ struct SqsMessage {
   core::QueuedEvent event;
   std::string message_group_id;  // as SQS has it (possibly hashed)
   std::string sequence_number;
-  std::string reason;      // dead letters only; empty when SQS's redrive policy moved it
+  std::string reason;  // dead letters only; empty when SQS's redrive policy moved it
   int dead_receive_count = 0;
   std::optional<std::int64_t> dead_at_ms;
 };

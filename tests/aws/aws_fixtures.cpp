@@ -19,9 +19,10 @@ boost::json::value call(adapters::aws::AwsJsonCaller& sqs, std::string_view op,
 SqsQueues create_fifo_with_dlq(adapters::aws::AwsJsonCaller& sqs, const std::string& name,
                                int max_receives, int visibility_s) {
   SqsQueues queues;
-  const auto dlq = call(sqs, "CreateQueue",
-                        {{"QueueName", name + "-dlq.fifo"},
-                         {"Attributes", {{"FifoQueue", "true"}, {"MessageRetentionPeriod", "1209600"}}}});
+  const auto dlq =
+      call(sqs, "CreateQueue",
+           {{"QueueName", name + "-dlq.fifo"},
+            {"Attributes", {{"FifoQueue", "true"}, {"MessageRetentionPeriod", "1209600"}}}});
   queues.dlq_url = std::string(dlq.at("QueueUrl").as_string());
   const auto arn = call(sqs, "GetQueueAttributes",
                         {{"QueueUrl", queues.dlq_url}, {"AttributeNames", {"QueueArn"}}});

@@ -43,9 +43,9 @@ TEST_CASE("aws/sqs: the DLQ URL is derived from the queue's redrive policy") {
   CHECK(*dlq == s.queues.dlq_url);
 
   // A queue without a redrive policy and no configured DLQ: a clear permanent error.
-  auto plain = s.sqs.call("CreateQueue", {{"QueueName", rpmw::testing::unique_name("plain") +
-                                                            ".fifo"},
-                                          {"Attributes", {{"FifoQueue", "true"}}}});
+  auto plain =
+      s.sqs.call("CreateQueue", {{"QueueName", rpmw::testing::unique_name("plain") + ".fifo"},
+                                 {"Attributes", {{"FifoQueue", "true"}}}});
   REQUIRE(plain.has_value());
   SqsEventQueueOptions options;
   options.queue_url = std::string(plain->at("QueueUrl").as_string());
