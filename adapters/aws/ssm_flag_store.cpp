@@ -59,7 +59,8 @@ core::Result<std::map<std::string, std::string>> SsmFlagStore::list() {
     if (!next_token.empty()) request["NextToken"] = next_token;
     auto response = ssm_.call("GetParametersByPath", request);
     if (!response) return tl::unexpected(response.error());
-    if (!response->is_object()) return core::fail(core::ErrorKind::transient, "aws_invalid_response");
+    if (!response->is_object())
+      return core::fail(core::ErrorKind::transient, "aws_invalid_response");
     const auto& body = response->get_object();
     if (const auto* parameters = body.if_contains("Parameters");
         parameters != nullptr && parameters->is_array()) {
@@ -80,9 +81,9 @@ core::Status SsmFlagStore::set(const std::string& name, const std::string& value
   auto parameter = parameter_name(name);
   if (!parameter) return tl::unexpected(parameter.error());
   if (value.empty()) return core::fail(core::ErrorKind::invalid_input, "empty_flag_value");
-  auto response = ssm_.call(
-      "PutParameter",
-      {{"Name", *parameter}, {"Value", value}, {"Type", "String"}, {"Overwrite", true}});
+  auto response =
+      ssm_.call("PutParameter",
+                {{"Name", *parameter}, {"Value", value}, {"Type", "String"}, {"Overwrite", true}});
   if (!response) return tl::unexpected(response.error());
   return {};
 }
