@@ -164,10 +164,11 @@ core::Result<std::vector<core::QueuedEvent>> SqsEventQueue::take_held(
       std::lock_guard lock(mutex_);
       if (static_cast<int>(out.size()) >= max) break;
       const auto now = SteadyClock::now();
+      forget_expired(now);
       for (auto& [group, held] : held_) {
         if (held.empty()) continue;
         const bool busy = std::any_of(handed_.begin(), handed_.end(),
-                                      [&](const auto& h) { return h.second.group == group; });
+                                      [&](const auto& h) { return h.second.event.group == group; });
         if (busy) continue;
         // Too little lease left to be worth refreshing: SQS will redeliver the whole group.
         if (held.front().lease_until - now < std::chrono::seconds(1)) {
@@ -183,7 +184,8 @@ core::Result<std::vector<core::QueuedEvent>> SqsEventQueue::take_held(
     const std::string group = candidate->event.group;
     if (change_visibility(options_.queue_url, candidate->event.receipt, visibility)) {
       std::lock_guard lock(mutex_);
-      handed_[candidate->event.receipt] = candidate->event;
+      candidate->lease_until = SteadyClock::now() + visibility;
+      handed_[candidate->event.receipt] = *candidate;
       out.push_back(std::move(candidate->event));
     } else {
       release_held(group);  // its lease is gone; the rest of the group must not overtake it
@@ -208,9 +210,11 @@ core::Result<std::vector<core::QueuedEvent>> SqsEventQueue::receive(
   std::vector<core::QueuedEvent> exhausted;
   {
     std::lock_guard lock(mutex_);
-    const auto lease_until = SteadyClock::now() + visibility;
+    const auto now = SteadyClock::now();
+    const auto lease_until = now + visibility;
+    forget_expired(now);
     std::set<std::string> busy;
-    for (const auto& [receipt, event] : handed_) busy.insert(event.group);
+    for (const auto& [receipt, handed] : handed_) busy.insert(handed.event.group);
     for (const auto& [group, held] : held_) {
       if (!held.empty()) busy.insert(group);
     }
@@ -227,7 +231,7 @@ core::Result<std::vector<core::QueuedEvent>> SqsEventQueue::receive(
         continue;
       }
       busy.insert(group);
-      handed_[event.receipt] = event;
+      handed_[event.receipt] = Held{event, lease_until};
       out->push_back(std::move(event));
     }
   }
@@ -239,6 +243,12 @@ core::Result<std::vector<core::QueuedEvent>> SqsEventQueue::receive(
     }
   }
   return out;
+}
+
+// A delivery whose lease ran out is SQS's again (it may already be redelivered): it no longer
+// blocks its group here, and its receipt can no longer dead-letter it.
+void SqsEventQueue::forget_expired(SteadyClock::time_point now) {
+  std::erase_if(handed_, [&](const auto& h) { return h.second.lease_until <= now; });
 }
 
 core::Status SqsEventQueue::settle(const std::string& receipt) {
@@ -286,7 +296,7 @@ core::Status SqsEventQueue::retry_later(const std::string& receipt, std::chrono:
   std::string group;
   {
     std::lock_guard lock(mutex_);
-    if (const auto it = handed_.find(receipt); it != handed_.end()) group = it->second.group;
+    if (const auto it = handed_.find(receipt); it != handed_.end()) group = it->second.event.group;
   }
   // Held later messages go back first: the group stays locked by the delayed head, which SQS
   // then hands out before them.
@@ -301,7 +311,7 @@ core::Status SqsEventQueue::dead_letter(const std::string& receipt, const std::s
   std::optional<core::QueuedEvent> event;
   {
     std::lock_guard lock(mutex_);
-    if (const auto it = handed_.find(receipt); it != handed_.end()) event = it->second;
+    if (const auto it = handed_.find(receipt); it != handed_.end()) event = it->second.event;
   }
   if (!event) return core::fail(ErrorKind::conflict, "stale_receipt");
   if (auto sent = send_dead(*event, reason); !sent) return sent;
@@ -428,12 +438,7 @@ core::Result<std::vector<core::DeadLetter>> SqsEventQueue::list_dead_letters(int
   if (!scan) return tl::unexpected(scan.error());
   release_scan(scan->dlq, *scan, "");
   auto& messages = scan->messages;
-  std::sort(messages.begin(), messages.end(), [](const SqsMessage& a, const SqsMessage& b) {
-    const auto da = a.dead_at_ms.value_or(0);
-    const auto db = b.dead_at_ms.value_or(0);
-    if (da != db) return da > db;
-    return sequence_less(b.sequence_number, a.sequence_number);
-  });
+  sort_newest_first(messages);
   std::vector<core::DeadLetter> out;
   for (const auto& m : messages) {
     if (static_cast<int>(out.size()) >= limit) break;

@@ -81,6 +81,7 @@ class SqsEventQueue final : public core::EventQueue {
 
   core::Result<std::vector<core::QueuedEvent>> take_held(int max,
                                                          std::chrono::milliseconds visibility);
+  void forget_expired(std::chrono::steady_clock::time_point now);  // with mutex_ held
   core::Status settle(const std::string& receipt);
   core::Status change_visibility(const std::string& url, const std::string& receipt,
                                  std::chrono::milliseconds visibility);
@@ -96,9 +97,10 @@ class SqsEventQueue final : public core::EventQueue {
   core::Random& random_;
   SqsEventQueueOptions options_;
 
-  std::mutex mutex_;                                 // guards everything below and random_
-  std::map<std::string, core::QueuedEvent> handed_;  // receipt → delivery in a worker's hands
-  std::map<std::string, std::vector<Held>> held_;    // group → later messages, in order
+  std::mutex mutex_;  // guards everything below and random_
+  // receipt → delivery in a worker's hands, until settled or its lease runs out
+  std::map<std::string, Held> handed_;
+  std::map<std::string, std::vector<Held>> held_;  // group → later messages, in order
   std::string dlq_url_;
 };
 

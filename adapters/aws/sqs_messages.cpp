@@ -1,5 +1,6 @@
 #include "adapters/aws/sqs_messages.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/common/crypto.h"
@@ -71,6 +72,7 @@ std::optional<SqsMessage> parse_sqs_message(const boost::json::object& message) 
     out.event.dedup_key = system_attribute(message, "MessageDeduplicationId");
   }
   out.sequence_number = system_attribute(message, "SequenceNumber");
+  out.sent_at_ms = number_of(system_attribute(message, "SentTimestamp")).value_or(0);
   out.event.receive_count =
       static_cast<int>(number_of(system_attribute(message, "ApproximateReceiveCount")).value_or(1));
   auto enqueued = number_of(attribute(message, kAttrEnqueuedAt));
@@ -96,9 +98,14 @@ core::DeadLetter to_dead_letter(const SqsMessage& message) {
   return dead;
 }
 
-bool sequence_less(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return a.size() < b.size();
-  return a < b;
+void sort_newest_first(std::vector<SqsMessage>& messages) {
+  std::reverse(messages.begin(), messages.end());
+  std::stable_sort(messages.begin(), messages.end(), [](const SqsMessage& a, const SqsMessage& b) {
+    const auto da = a.dead_at_ms.value_or(0);
+    const auto db = b.dead_at_ms.value_or(0);
+    if (da != db) return da > db;
+    return a.sent_at_ms > b.sent_at_ms;
+  });
 }
 
 }  // namespace rpmw::adapters::aws

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/ports/event_queue.h"
 
@@ -31,7 +32,8 @@ struct SqsMessage {
   core::QueuedEvent event;
   std::string message_group_id;  // as SQS has it (possibly hashed)
   std::string sequence_number;
-  std::string reason;  // dead letters only; empty when SQS's redrive policy moved it
+  std::int64_t sent_at_ms = 0;  // SentTimestamp: SQS's clock
+  std::string reason;           // dead letters only; empty when SQS's redrive policy moved it
   int dead_receive_count = 0;
   std::optional<std::int64_t> dead_at_ms;
 };
@@ -48,7 +50,9 @@ void put_number_attribute(boost::json::object& attributes, const char* name, std
 // The DeadLetter metadata of a DLQ message (reason "redrive_policy" when SQS moved it itself).
 core::DeadLetter to_dead_letter(const SqsMessage& message);
 
-// Sequence numbers are decimal strings up to 128 bits: compare by length, then by text.
-bool sequence_less(std::string_view a, std::string_view b);
+// Dead letters newest first: by our dead-at time, then SQS's send time, then the later scanned
+// first (a FIFO queue hands out older messages first). Sequence numbers cannot order them: they
+// only increase within one message group.
+void sort_newest_first(std::vector<SqsMessage>& messages);
 
 }  // namespace rpmw::adapters::aws

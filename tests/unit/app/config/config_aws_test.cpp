@@ -26,7 +26,8 @@ bool has_error(const ConfigResult& result, const std::string& start) {
                      [&](const std::string& e) { return e.starts_with(start); });
 }
 
-constexpr const char* kQueue = "https://sqs.eu-west-1.amazonaws.com/123456789012/rpmw-dev-events.fifo";
+constexpr const char* kQueue =
+    "https://sqs.eu-west-1.amazonaws.com/123456789012/rpmw-dev-events.fifo";
 
 }  // namespace
 
@@ -67,8 +68,7 @@ TEST_CASE("app/config: explicit AWS names win over the defaults") {
 TEST_CASE("app/config: the region falls back to AWS_REGION, then AWS_DEFAULT_REGION") {
   CHECK(load_config("", env_of({{"AWS_DEFAULT_REGION", "us-west-2"}})).config.aws_region ==
         "us-west-2");
-  CHECK(load_config("", env_of({{"AWS_REGION", "eu-west-1"},
-                                {"AWS_DEFAULT_REGION", "us-west-2"}}))
+  CHECK(load_config("", env_of({{"AWS_REGION", "eu-west-1"}, {"AWS_DEFAULT_REGION", "us-west-2"}}))
             .config.aws_region == "eu-west-1");
   CHECK(load_config("", env_of({{"RPMW_AWS_REGION", "ap-south-1"}, {"AWS_REGION", "eu-west-1"}}))
             .config.aws_region == "ap-south-1");

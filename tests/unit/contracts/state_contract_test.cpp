@@ -1,4 +1,5 @@
-// StateStore and FlagStore contracts: the same behaviours for SQLite and the in-memory fakes.
+// StateStore contract: the same behaviours for SQLite and the in-memory fakes (the FlagStore
+// contract is shared with the AWS tests: tests/contracts/flag_contract.h).
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -283,25 +284,6 @@ TEST_CASE_TEMPLATE("contracts: state purge_expired honours each TTL", B, SqliteB
   REQUIRE(gone.has_value());
   CHECK_FALSE(gone->has_value());
   CHECK(purge() == 0);
-}
-
-TEST_CASE_TEMPLATE("contracts: flags get, set and list", B, SqliteBackend, FakeBackend) {
-  ContractEnv env;
-  auto flags = B::make_flags(env);
-  auto missing = flags->get("safe_mode");
-  REQUIRE(missing.has_value());
-  CHECK_FALSE(missing->has_value());
-  REQUIRE(flags->set("safe_mode", "true").has_value());
-  REQUIRE(flags->set("automation_enabled", "false").has_value());
-  REQUIRE(flags->set("safe_mode", "false").has_value());
-  auto value = flags->get("safe_mode");
-  REQUIRE(value.has_value());
-  REQUIRE(value->has_value());
-  CHECK(**value == "false");
-  auto all = flags->list();
-  REQUIRE(all.has_value());
-  CHECK(*all == std::map<std::string, std::string>{{"automation_enabled", "false"},
-                                                   {"safe_mode", "false"}});
 }
 
 }  // namespace rpmw::contracts
