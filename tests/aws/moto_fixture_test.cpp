@@ -33,8 +33,8 @@ class ScopedPath {
 
 TEST_CASE("aws/moto: without moto_server on PATH the fixture throws a clear message") {
   ScopedPath path("/nonexistent-rpmw-path");
-  CHECK_THROWS_WITH_AS(rpmw::testing::MotoServer(),
-                       doctest::Contains("moto_server is not on PATH"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(rpmw::testing::MotoServer(), doctest::Contains("moto_server is not on PATH"),
+                       std::runtime_error);
 }
 
 TEST_CASE("aws/moto: reset forgets every resource") {
