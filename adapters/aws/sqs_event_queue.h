@@ -15,6 +15,8 @@
 // - Dead letters: SQS cannot peek. list/get/redrive/purge receive from the DLQ with a short
 //   visibility and release what they did not consume; each scan raises the DLQ messages' receive
 //   count and a scan sees at most `dlq_scan_limit` messages.
+// - receive rounds visibility and wait up to whole seconds and waits at most 20 s per call (SQS's
+//   long-poll maximum); callers loop.
 // - stats: depth = visible + not visible + delayed, in_flight = not visible (includes held and
 //   retry-delayed messages), both approximate. The oldest age is not in the SQS API (CloudWatch's
 //   ApproximateAgeOfOldestMessage has it) and is reported as 0.
