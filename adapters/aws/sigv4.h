@@ -11,10 +11,10 @@
 namespace rpmw::adapters::aws {
 
 struct SigV4Input {
-  std::string method;                                       // "GET", "POST"
-  std::string path = "/";                                   // not yet URI-encoded
-  std::vector<std::pair<std::string, std::string>> query;   // decoded name, value
-  std::vector<std::pair<std::string, std::string>> headers; // every one is signed
+  std::string method;                                        // "GET", "POST"
+  std::string path = "/";                                    // not yet URI-encoded
+  std::vector<std::pair<std::string, std::string>> query;    // decoded name, value
+  std::vector<std::pair<std::string, std::string>> headers;  // every one is signed
   std::string body;
   std::string amz_date;  // "20150830T123600Z"; added as x-amz-date unless a header has it
 };

@@ -163,6 +163,13 @@ const std::vector<Option>& options() {
       text("templates_dir", &Config::templates_dir),
       text("ca_bundle", &Config::ca_bundle),
       text("aws_endpoint_url", &Config::aws_endpoint_url),
+      text("aws_region", &Config::aws_region),
+      text("sqs_queue_url", &Config::sqs_queue_url),
+      text("sqs_dlq_url", &Config::sqs_dlq_url),
+      text("ddb_events_table", &Config::ddb_events_table),
+      text("ddb_conversations_table", &Config::ddb_conversations_table),
+      text("ssm_prefix", &Config::ssm_prefix),
+      text("secrets_prefix", &Config::secrets_prefix),
       text("log_level", &Config::log_level),
       text("log_salt", &Config::log_salt, true),
   };
@@ -195,6 +202,49 @@ std::optional<std::string> yaml_to_text(const YAML::Node& node) {
     return out;
   }
   return std::nullopt;
+}
+
+// Names derived from the environment name, and the region from the AWS SDK's variables.
+void apply_aws_defaults(Config& c, const EnvLookup& env) {
+  if (c.aws_region.empty()) {
+    c.aws_region = env("AWS_REGION").value_or(env("AWS_DEFAULT_REGION").value_or(""));
+  }
+  if (c.ddb_events_table.empty()) c.ddb_events_table = "rpmw-" + c.env + "-events";
+  if (c.ddb_conversations_table.empty()) {
+    c.ddb_conversations_table = "rpmw-" + c.env + "-conversations";
+  }
+  if (c.ssm_prefix.empty()) c.ssm_prefix = "/rpmw/" + c.env + "/flags/";
+  if (c.secrets_prefix.empty()) c.secrets_prefix = "rpmw/" + c.env + "/";
+}
+
+bool web_url(const std::string& url) {
+  return url.starts_with("https://") || url.starts_with("http://");
+}
+
+// A FIFO queue's URL ends in its name, and FIFO queue names end in ".fifo".
+bool fifo_queue_url(const std::string& url) {
+  return web_url(url) && url.ends_with(".fifo");
+}
+
+void validate_aws(const Config& c, const std::function<void(std::string)>& error) {
+  if (!c.aws_endpoint_url.empty() && !web_url(c.aws_endpoint_url)) {
+    error("aws_endpoint_url: must start with https:// (or http:// for an emulator)");
+  }
+  if (!c.sqs_dlq_url.empty() && !fifo_queue_url(c.sqs_dlq_url)) {
+    error("sqs_dlq_url: expected the URL of a FIFO queue (ending in .fifo)");
+  }
+  if (!c.ssm_prefix.starts_with("/")) error("ssm_prefix: must start with '/'");
+  if (c.profile != "aws") return;
+  if (c.aws_region.empty()) {
+    error(
+        "aws_region: required when profile is aws (RPMW_AWS_REGION, or AWS_REGION / "
+        "AWS_DEFAULT_REGION)");
+  }
+  if (c.sqs_queue_url.empty()) {
+    error("sqs_queue_url: required when profile is aws (RPMW_SQS_QUEUE_URL)");
+  } else if (!fifo_queue_url(c.sqs_queue_url)) {
+    error("sqs_queue_url: expected the URL of a FIFO queue (ending in .fifo)");
+  }
 }
 
 void validate(ConfigResult& result) {
@@ -262,6 +312,7 @@ void validate(ConfigResult& result) {
   if (!c.ca_bundle.empty() && !std::ifstream(c.ca_bundle).good()) {
     error("ca_bundle: cannot read '" + c.ca_bundle + "'");
   }
+  validate_aws(c, error);
 }
 
 }  // namespace
@@ -317,6 +368,7 @@ ConfigResult load_config(const std::string& yaml_path, const EnvLookup& env) {
       }
     }
   }
+  apply_aws_defaults(result.config, env);
   validate(result);
   return result;
 }

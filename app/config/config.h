@@ -78,7 +78,17 @@ struct Config {
   // system store.
   std::string ca_bundle;
 
-  std::string aws_endpoint_url;
+  // AWS profile (spec/05). Empty names get their defaults from `env` when loaded:
+  // aws_region ← AWS_REGION / AWS_DEFAULT_REGION, tables rpmw-<env>-events / -conversations,
+  // ssm_prefix /rpmw/<env>/flags/, secrets_prefix rpmw/<env>/.
+  std::string aws_endpoint_url;  // every AWS endpoint (emulators); empty: the public endpoints
+  std::string aws_region;
+  std::string sqs_queue_url;  // required with profile aws
+  std::string sqs_dlq_url;    // empty: from the queue's redrive policy
+  std::string ddb_events_table;
+  std::string ddb_conversations_table;
+  std::string ssm_prefix;
+  std::string secrets_prefix;
   std::string log_level = "info";
   std::string log_salt;
 

@@ -53,8 +53,7 @@ AwsCredentials issue_admin_key(MotoServer& moto) {
            "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow"
            "%22%2C%22Action%22%3A%22*%22%2C%22Resource%22%3A%22*%22%7D%5D%7D");
   const std::string key = iam_call(moto, "Action=CreateAccessKey&UserName=rpmw-test");
-  AwsCredentials credentials{xml_value(key, "AccessKeyId"), xml_value(key, "SecretAccessKey"),
-                             ""};
+  AwsCredentials credentials{xml_value(key, "AccessKeyId"), xml_value(key, "SecretAccessKey"), ""};
   if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
     throw std::runtime_error("IAM CreateAccessKey answered without a key");
   }
@@ -76,10 +75,9 @@ TEST_CASE("aws/moto: with signature checking, the right secret passes and a wron
   REQUIRE_MESSAGE(listed.has_value(), listed.error().code);
 
   AwsJsonClient ssm(aws::ssm_service(), moto.endpoint(), good);
-  const auto put = ssm.call("PutParameter", {{"Name", "/rpmw/auth/x"},
-                                             {"Value", "1"},
-                                             {"Type", "String"},
-                                             {"Overwrite", true}});
+  const auto put =
+      ssm.call("PutParameter",
+               {{"Name", "/rpmw/auth/x"}, {"Value", "1"}, {"Type", "String"}, {"Overwrite", true}});
   REQUIRE_MESSAGE(put.has_value(), put.error().code);
 
   AwsCredentials wrong = good;

@@ -1,6 +1,8 @@
 #pragma once
 // Backends for the port contract tests: each behaviour is written once as a TEST_CASE_TEMPLATE
-// and runs against the SQLite adapter and the in-memory fake with the same fake clock.
+// and runs against the SQLite adapter and the in-memory fake with the same fake clock. The queue
+// and flag behaviours live in tests/contracts/ (shared with the AWS tests, see
+// contract_support.h); the state behaviours are here.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include "adapters/sqlite/sqlite_event_queue.h"
 #include "adapters/sqlite/sqlite_flag_store.h"
 #include "adapters/sqlite/sqlite_state_store.h"
+#include "tests/contracts/contract_support.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/in_memory_flags.h"
 #include "tests/fakes/in_memory_queue.h"
@@ -51,13 +54,6 @@ struct ContractEnv {
   TempDbPath db;
 };
 
-struct QueueKnobs {
-  int max_receives = 5;
-  std::chrono::milliseconds dedup_window{std::chrono::seconds(300)};
-  // SQLite only: how often a long poll re-reads the database without a notification.
-  std::chrono::milliseconds poll_interval{200};
-};
-
 struct StateKnobs {
   std::chrono::milliseconds event_ttl{std::chrono::hours(24 * 30)};
   std::chrono::milliseconds action_ttl{std::chrono::hours(24 * 30)};
@@ -67,6 +63,8 @@ struct StateKnobs {
 
 struct SqliteBackend {
   static constexpr bool is_sqlite = true;
+  using Env = ContractEnv;
+  static constexpr QueueCaps caps{};
 
   static std::unique_ptr<core::EventQueue> make_queue(ContractEnv& env, QueueKnobs knobs = {}) {
     adapters::sqlite::SqliteEventQueueOptions options;
@@ -94,6 +92,8 @@ struct SqliteBackend {
 
 struct FakeBackend {
   static constexpr bool is_sqlite = false;
+  using Env = ContractEnv;
+  static constexpr QueueCaps caps{};
 
   static std::unique_ptr<core::EventQueue> make_queue(ContractEnv& env, QueueKnobs knobs = {}) {
     return std::make_unique<fakes::InMemoryEventQueue>(
@@ -109,12 +109,6 @@ struct FakeBackend {
     return std::make_unique<fakes::InMemoryFlagStore>();
   }
 };
-
-inline core::EnqueueRequest request(std::string group, std::string body,
-                                    std::string dedup_key = {}) {
-  if (dedup_key.empty()) dedup_key = group + "/" + body;
-  return core::EnqueueRequest{std::move(group), std::move(dedup_key), std::move(body), "trc_test"};
-}
 
 }  // namespace rpmw::contracts
 

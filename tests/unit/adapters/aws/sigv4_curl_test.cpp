@@ -75,8 +75,8 @@ TEST_CASE("adapters/aws: curl's SigV4 Authorization equals our computation (JSON
                    {"X-Amz-Target", "AmazonSQS.GetQueueUrl"}};
   input.body = body;
   const auto ours = sigv4_sign(
-      input, SigV4Scope{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "eu-west-1",
-                        "sqs"});
+      input,
+      SigV4Scope{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "eu-west-1", "sqs"});
   CHECK(from_curl == ours.authorization);
   // A different secret gives a different signature: the comparison above is not vacuous.
   const auto other = sigv4_sign(input, SigV4Scope{"AKIDEXAMPLE", "x", "eu-west-1", "sqs"});
@@ -96,8 +96,8 @@ TEST_CASE("adapters/aws: curl's SigV4 over a GET without a body equals our compu
   SigV4Input input;
   input.method = "GET";
   input.headers = {{"Host", capture.host()}, {"X-Amz-Date", "20150830T123600Z"}};
-  const auto ours = sigv4_sign(
-      input, SigV4Scope{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "us-east-1",
-                        "service"});
+  const auto ours =
+      sigv4_sign(input, SigV4Scope{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                                   "us-east-1", "service"});
   CHECK(from_curl == ours.authorization);
 }

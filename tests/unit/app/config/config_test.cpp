@@ -88,6 +88,8 @@ ingress_rate: 12.5
 richpanel_base_url: http://127.0.0.1:9999
 log_level: debug
 sqlite_synchronous: full
+aws_region: eu-west-1
+sqs_queue_url: https://sqs.eu-west-1.amazonaws.com/1/rpmw-staging-events.fifo
 flags:
   automation_enabled: true
   template.t_unknown_ack.enabled: false
@@ -109,6 +111,9 @@ flags:
   CHECK(c.richpanel_base_url == "http://127.0.0.1:9999");
   CHECK(c.log_level == "debug");
   CHECK(c.sqlite_synchronous == "full");
+  CHECK(c.aws_region == "eu-west-1");
+  CHECK(c.sqs_queue_url == "https://sqs.eu-west-1.amazonaws.com/1/rpmw-staging-events.fifo");
+  CHECK(c.ddb_events_table == "rpmw-staging-events");
   CHECK(c.flags.size() == 2);
   CHECK(c.flags.at("automation_enabled") == "true");
   CHECK(c.flags.at("template.t_unknown_ack.enabled") == "false");
@@ -143,6 +148,8 @@ TEST_CASE("app/config: every option is settable from the environment") {
                               {"RPMW_LLM_BASE_URL", "http://llm"},
                               {"RPMW_LLM_MODEL", "small"},
                               {"RPMW_AWS_ENDPOINT_URL", "http://localhost:5000"},
+                              {"RPMW_AWS_REGION", "eu-west-1"},
+                              {"RPMW_SQS_QUEUE_URL", "http://localhost:5000/1/q.fifo"},
                               {"RPMW_LOG_LEVEL", "warn"}}));
   CAPTURE(all_errors(result));
   REQUIRE(result.ok());
@@ -162,6 +169,8 @@ TEST_CASE("app/config: every option is settable from the environment") {
   CHECK(c.llm_base_url == "http://llm");
   CHECK(c.llm_model == "small");
   CHECK(c.aws_endpoint_url == "http://localhost:5000");
+  CHECK(c.aws_region == "eu-west-1");
+  CHECK(c.sqs_queue_url == "http://localhost:5000/1/q.fifo");
   CHECK(c.log_level == "warn");
 }
 
