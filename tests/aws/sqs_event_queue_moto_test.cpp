@@ -3,7 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/aws/aws_fixtures.h"
@@ -239,4 +243,54 @@ TEST_CASE("aws/sqs: a message dead-lettered by the Lambda path keeps its metadat
   CHECK(dead->reason == "invalid_payload");
   CHECK(dead->receive_count == 3);
   CHECK(dead->dead_at == s.clock.now());
+}
+
+TEST_CASE("aws/sqs: two worker threads drain every message once, in order per group") {
+  SqsSetup s;
+  auto queue = s.make();
+  constexpr int kGroups = 4;
+  constexpr int kPerGroup = 6;
+  std::vector<rpmw::core::EnqueueRequest> batch;
+  for (int i = 0; i < kPerGroup; ++i) {
+    for (int g = 0; g < kGroups; ++g) {
+      const std::string body = "g" + std::to_string(g) + ":" + std::to_string(i);
+      batch.push_back({"g" + std::to_string(g), body, body, "trc"});
+    }
+  }
+  REQUIRE(queue.enqueue_batch(batch).has_value());
+
+  std::mutex mutex;
+  std::map<std::string, std::vector<int>> seen;  // group → sequence numbers in processing order
+  std::atomic<int> done{0};
+  std::atomic<bool> failed{false};
+  const auto worker = [&] {
+    const auto deadline = rpmw::testing::deadline_in(60s);
+    while (done.load() < kGroups * kPerGroup && std::chrono::steady_clock::now() < deadline) {
+      auto got = queue.receive(4, 30s, 0ms);
+      if (!got) {
+        failed = true;
+        return;
+      }
+      for (const auto& event : *got) {
+        const auto colon = event.body.find(':');
+        {
+          std::lock_guard lock(mutex);
+          seen[event.group].push_back(std::stoi(event.body.substr(colon + 1)));
+        }
+        if (!queue.ack(event.receipt)) failed = true;
+        ++done;
+      }
+    }
+  };
+  std::thread a(worker);
+  std::thread b(worker);
+  a.join();
+  b.join();
+  CHECK_FALSE(failed.load());
+  CHECK(done.load() == kGroups * kPerGroup);
+  REQUIRE(seen.size() == kGroups);
+  for (const auto& [group, order] : seen) {
+    CAPTURE(group);
+    CHECK(order == std::vector<int>{0, 1, 2, 3, 4, 5});
+  }
 }
