@@ -40,6 +40,13 @@ core::Status BatchSettlement::retry_later(const std::string& receipt,
 core::Status BatchSettlement::dead_letter(const std::string& receipt, const std::string& reason) {
   const auto count = counts_.find(receipt);
   const bool last_receive = count != counts_.end() && count->second >= max_receives_;
+  if (const auto event = events_.find(receipt); sender_ && last_receive && event != events_.end()) {
+    // Lambda deletes the record once it is not reported, so a copy in the DLQ is the move.
+    auto sent = sender_(event->second, reason);
+    entries_[receipt] =
+        Entry{sent ? Settlement::dead_lettered_explicitly : Settlement::dead_letter, reason};
+    return sent;
+  }
   if (inner_ != nullptr && last_receive) {
     auto moved = inner_->dead_letter(receipt, reason);
     // A failed move is reported as failed: the redrive policy still catches the record.

@@ -10,6 +10,7 @@
 // reported and redriven like transient ones (the pipeline is idempotent, and SQS removes a record
 // from its group only when it is deleted). retry_later also forwards the delay to the real queue
 // (a visibility change) so a Retry-After is honoured.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,16 +19,25 @@
 
 namespace rpmw::app::lambda {
 
+// Sends a copy of a delivery received elsewhere (the Lambda event) to the DLQ with its reason.
+using DeadLetterSender =
+    std::function<core::Status(const core::QueuedEvent& event, const std::string& reason)>;
+
 enum class Settlement { none, ack, retry, dead_letter, dead_lettered_explicitly };
 
 class BatchSettlement final : public core::EventQueue {
  public:
   // `inner` may be null (no queue adapter: settle through batchItemFailures only).
-  BatchSettlement(core::EventQueue* inner, int max_receives)
-      : inner_(inner), max_receives_(max_receives) {}
+  BatchSettlement(core::EventQueue* inner, int max_receives, DeadLetterSender sender = {})
+      : inner_(inner), max_receives_(max_receives), sender_(std::move(sender)) {}
 
   // The receive count of a receipt, so dead_letter knows whether this was its last receive.
   void expect(const std::string& receipt, int receive_count) { counts_[receipt] = receive_count; }
+  // The same, keeping the delivery for an explicit dead letter through the sender.
+  void expect(const core::QueuedEvent& event) {
+    counts_[event.receipt] = event.receive_count;
+    if (sender_) events_[event.receipt] = event;
+  }
   Settlement settlement(const std::string& receipt) const;
   const std::string& reason(const std::string& receipt) const;
   // True when the record must be listed in batchItemFailures.
@@ -55,7 +65,9 @@ class BatchSettlement final : public core::EventQueue {
   };
   core::EventQueue* inner_;
   int max_receives_;
+  DeadLetterSender sender_;
   std::map<std::string, int> counts_;
+  std::map<std::string, core::QueuedEvent> events_;
   std::map<std::string, Entry> entries_;
 };
 

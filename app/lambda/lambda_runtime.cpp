@@ -3,6 +3,7 @@
 #include "adapters/sqlite/sqlite_event_queue.h"
 #include "adapters/sqlite/sqlite_flag_store.h"
 #include "adapters/sqlite/sqlite_state_store.h"
+#include "app/runtime/aws_backends.h"
 #include "app/runtime/local_runtime.h"
 
 namespace rpmw::app::lambda {
@@ -51,18 +52,43 @@ tl::expected<LambdaPorts, InitError> local_ports(const Config& config, HandlerKi
   return ports;
 }
 
+tl::expected<LambdaPorts, InitError> aws_ports(const Config& config, HandlerKind kind,
+                                               const core::Clock& clock, core::Random& random) {
+  auto backends = std::make_shared<AwsBackends>(config, clock, random);
+  LambdaPorts ports;
+  ports.backends = backends;
+  ports.config = config;
+  const bool ingress = kind == HandlerKind::ingress;
+  // Secrets are read once per sandbox, before the first invocation: a request is then checked
+  // against the tokens in memory before any AWS call is made for it.
+  std::vector<std::string> problems =
+      resolve_aws_secrets(ports.config, backends->secrets(),
+                          SecretNeeds{.webhook_tokens = ingress, .vendor_keys = !ingress});
+  if (!problems.empty()) {
+    std::string message = "cannot read the secrets:";
+    for (const std::string& p : problems) message += " " + p + ";";
+    return init_error("Runtime.MissingSecret", message);
+  }
+  auto queue = backends->make_queue();
+  if (!ingress) {
+    adapters::aws::SqsEventQueue* sqs = queue.get();
+    ports.send_dead = [sqs](const core::QueuedEvent& event, const std::string& reason) {
+      return sqs->send_to_dead_letter_queue(event, reason);
+    };
+    ports.state = backends->make_state();
+    ports.flag_store = backends->make_flag_store();
+  }
+  ports.queue = std::move(queue);
+  return ports;
+}
+
 }  // namespace
 
 tl::expected<LambdaPorts, InitError> make_lambda_ports(const Config& config, HandlerKind kind,
                                                        const core::Clock& clock,
                                                        core::Random& random) {
   if (config.profile == "local") return local_ports(config, kind, clock, random);
-  if (config.profile == "aws") {
-    // AWS PROFILE WIRING (lead): SqsEventQueue (ingress; worker: for explicit dead letters),
-    // DynamoDbStateStore, SsmFlagStore, and the secrets from SecretsManagerSecretStore unless
-    // the matching env variable is set (env wins). Check for the webhook tokens first, like local.
-    return init_error("Runtime.ConfigInvalid", "aws profile wiring pending");
-  }
+  if (config.profile == "aws") return aws_ports(config, kind, clock, random);
   return init_error("Runtime.ConfigInvalid", "unknown profile '" + config.profile + "'");
 }
 

@@ -3,11 +3,13 @@
 // ports (EventQueue, StateStore, FlagStore) and a Config whose secrets are resolved.
 //   local: the SQLite adapters under RPMW_DATA_DIR (on Lambda only /tmp is writable); secrets
 //          from the environment. Used by the chroot and integration tests.
-//   aws:   pending (SqsEventQueue, DynamoDbStateStore, SsmFlagStore, SecretsManagerSecretStore).
+//   aws:   SqsEventQueue, DynamoDbStateStore, SsmFlagStore; secrets from Secrets Manager unless
+//          the environment sets them (env wins).
 #include <memory>
 #include <string>
 
 #include "app/config/config.h"
+#include "app/lambda/batch_settlement.h"
 #include "core/ports/clock.h"
 #include "core/ports/event_queue.h"
 #include "core/ports/flag_store.h"
@@ -18,12 +20,15 @@ namespace rpmw::app::lambda {
 enum class HandlerKind { ingress, worker };
 
 struct LambdaPorts {
+  // Declared first so it is destroyed last: the AWS clients the adapters below call through.
+  std::shared_ptr<void> backends;
   Config config;  // secrets resolved (webhook tokens; Richpanel/LLM keys for the worker)
   // ingress: where webhooks are enqueued. worker: the queue behind the SQS event source for
   // explicit settles, or null (settled through batchItemFailures and the redrive policy only).
   std::unique_ptr<core::EventQueue> queue;
   std::unique_ptr<core::StateStore> state;      // worker only
   std::unique_ptr<core::FlagStore> flag_store;  // worker only
+  DeadLetterSender send_dead;                   // worker, aws: copy a record to the DLQ
 };
 
 // Reported through POST /runtime/init/error, then the process exits non-zero.

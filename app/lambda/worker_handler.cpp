@@ -9,7 +9,7 @@ using core::LogLevel;
 
 std::vector<std::string> WorkerHandler::process(const std::vector<SqsRecord>& records,
                                                 std::int64_t deadline_ms) {
-  BatchSettlement settlement(deps_.queue, settings_.max_receives);
+  BatchSettlement settlement(deps_.queue, settings_.max_receives, deps_.send_dead);
   WorkerPoolSettings pool_settings;
   pool_settings.workers = 0;  // never started: process_one only
   pool_settings.backoff = settings_.backoff;
@@ -38,7 +38,7 @@ std::vector<std::string> WorkerHandler::process(const std::vector<SqsRecord>& re
       budget = std::min(budget, left - settings_.reserve);
     }
     deps_.pipeline.set_event_deadline(budget);
-    settlement.expect(event.receipt, event.receive_count);
+    settlement.expect(event);
     pool.process_one(event);
     if (settlement.failed(event.receipt)) {
       for (std::size_t j = i; j < records.size(); ++j) failures.push_back(records[j].message_id);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/lambda/batch_settlement.h"
 #include "app/lambda/lambda_events.h"
 #include "core/pipeline/disposition.h"
 #include "core/pipeline/pipeline.h"
@@ -36,6 +37,7 @@ struct WorkerHandlerDeps {
   core::Random& random;
   core::EventLog& log;
   core::Metrics& metrics;
+  DeadLetterSender send_dead = {};  // explicit dead letters on the last receive (aws profile)
 };
 
 class WorkerHandler {
