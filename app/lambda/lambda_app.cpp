@@ -91,10 +91,10 @@ tl::expected<void, InitError> LambdaApp::build_worker() {
   WorkerHandlerSettings settings;
   settings.max_receives = config.queue_max_receives;
   settings.event_deadline = std::chrono::seconds(config.event_deadline_s());
-  worker_handler_ = std::make_unique<WorkerHandler>(
-      WorkerHandlerDeps{*pipeline_, ports_.queue.get(), clock_, random_, *log_, metrics_,
-                        ports_.send_dead},
-      settings);
+  worker_handler_ =
+      std::make_unique<WorkerHandler>(WorkerHandlerDeps{*pipeline_, ports_.queue.get(), clock_,
+                                                        random_, *log_, metrics_, ports_.send_dead},
+                                      settings);
   return {};
 }
 

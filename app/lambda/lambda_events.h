@@ -49,8 +49,9 @@ struct SqsRecord {
 };
 
 // Message attributes rpmw's SQS adapter sets on every message (String values).
-inline constexpr std::string_view kEventIdAttribute = "event_id";
-inline constexpr std::string_view kTraceIdAttribute = "trace_id";
+inline constexpr std::string_view kEventIdAttribute =
+    "rpmw_event_id";  // as SqsEventQueue sends them
+inline constexpr std::string_view kTraceIdAttribute = "rpmw_trace_id";
 
 // Records in event order. invalid_input "sqs_event_invalid" when the event has no Records array
 // or a record has no messageId (it could not be reported back); other missing fields stay empty

@@ -7,7 +7,9 @@ namespace {
 
 constexpr std::string_view kPlaceholder = "CHANGE_ME";
 
-bool is_unset(const std::string& value) { return value.empty() || value == kPlaceholder; }
+bool is_unset(const std::string& value) {
+  return value.empty() || value == kPlaceholder;
+}
 
 }  // namespace
 
@@ -42,8 +44,7 @@ std::unique_ptr<aws::DynamoDbStateStore> AwsBackends::make_state() {
 }
 
 std::unique_ptr<aws::SsmFlagStore> AwsBackends::make_flag_store() {
-  return std::make_unique<aws::SsmFlagStore>(client(ssm_, aws::ssm_service()),
-                                             config_.ssm_prefix);
+  return std::make_unique<aws::SsmFlagStore>(client(ssm_, aws::ssm_service()), config_.ssm_prefix);
 }
 
 aws::SecretsManagerSecretStore& AwsBackends::secrets() {

@@ -152,8 +152,9 @@ TEST_CASE("lambda runtime: what the ingress enqueues, the worker decides (ids an
   const auto rows = db.query(
       "SELECT group_id, dedup_key, body FROM queue_messages WHERE event_id = ?", {event_id});
   REQUIRE(rows.size() == 1);
-  SqsMessage message{"sqs-msg-1", rows[0][0], rows[0][2],
-                     1,           rows[0][1], {{"event_id", event_id}, {"trace_id", trace_id}}};
+  SqsMessage message{"sqs-msg-1", rows[0][0],
+                     rows[0][2],  1,
+                     rows[0][1],  {{"rpmw_event_id", event_id}, {"rpmw_trace_id", trace_id}}};
   const json::object outcome = worker_api.outcome(worker_api.invoke(sqs_event({message}), 60000));
   CHECK(failed_items(outcome).empty());
   CHECK(db.scalar("SELECT count(*) FROM state_decisions WHERE event_id = ? AND trace_id = ? AND "

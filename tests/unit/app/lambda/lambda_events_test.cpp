@@ -97,8 +97,8 @@ TEST_CASE("lambda events: SQS records") {
      "attributes":{"ApproximateReceiveCount":"3","SentTimestamp":"1767225600123",
                    "MessageGroupId":"<t-1@mail>","MessageDeduplicationId":"d-1",
                    "SequenceNumber":"1"},
-     "messageAttributes":{"trace_id":{"stringValue":"trc_A","dataType":"String"},
-                          "event_id":{"stringValue":"evt_A","dataType":"String"}},
+     "messageAttributes":{"rpmw_trace_id":{"stringValue":"trc_A","dataType":"String"},
+                          "rpmw_event_id":{"stringValue":"evt_A","dataType":"String"}},
      "eventSource":"aws:sqs"},
     {"messageId":"m-2","body":"x","attributes":{"ApproximateReceiveCount":"many",
      "SentTimestamp":"9223372036854775807"}}]})";
