@@ -16,7 +16,7 @@
 #include <boost/json.hpp>
 
 #include "app/config/config.h"
-#include "app/runtime/local_runtime.h"
+#include "app/runtime/runtime.h"
 #include "app/worker/worker_pool.h"
 #include "core/ingest/webhook.h"
 #include "tests/fakes/fake_richpanel_server.h"
@@ -93,12 +93,12 @@ int main(int argc, char** argv) {
   config.richpanel_rate = vendor_rate * o.rate_factor;
   config.richpanel_burst = o.burst;
   config.richpanel_cooldown_ms = o.window_ms * 2;
-  auto runtime = app::LocalRuntime::open(config);
+  auto runtime = app::Runtime::open(config);
   if (!runtime) {
     std::fprintf(stderr, "cannot open runtime: %s\n", runtime.error().code.c_str());
     return 1;
   }
-  app::LocalRuntime& rt = **runtime;
+  app::Runtime& rt = **runtime;
 
   for (long i = 0; i < o.events; ++i) {
     core::ingest::Envelope envelope;

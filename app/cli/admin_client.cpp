@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "adapters/http/http_client.h"
-#include "app/runtime/local_runtime.h"
+#include "app/runtime/runtime.h"
 #include "app/server/admin_routes.h"
 
 namespace rpmw::app {
@@ -54,7 +54,7 @@ constexpr const char* kInProcessToken = "in-process-local-admin-call";
 
 class LocalAdmin final : public AdminBackend {
  public:
-  explicit LocalAdmin(std::unique_ptr<LocalRuntime> rt) : rt_(std::move(rt)) {
+  explicit LocalAdmin(std::unique_ptr<Runtime> rt) : rt_(std::move(rt)) {
     const core::policy::PolicySet& set = rt_->engine().policies();
     routes_ = std::make_unique<AdminRoutes>(AdminRoutesDeps{
         kInProcessToken, rt_->queue(), rt_->state(), rt_->flags(), rt_->log(), rt_->clock(),
@@ -76,7 +76,7 @@ class LocalAdmin final : public AdminBackend {
   }
 
  private:
-  std::unique_ptr<LocalRuntime> rt_;
+  std::unique_ptr<Runtime> rt_;
   std::unique_ptr<AdminRoutes> routes_;
 };
 
@@ -89,10 +89,11 @@ std::unique_ptr<AdminBackend> remote_admin(const std::string& base_url, const st
 std::unique_ptr<AdminBackend> local_admin(const Config& config, bool audit) {
   Config quiet = config;
   quiet.log_level = audit ? "info" : "error";
-  auto runtime = LocalRuntime::open(quiet);
+  auto runtime = Runtime::open(quiet);
   if (!runtime) {
-    std::cerr << "rpmw: cannot open the local store " << quiet.database_path() << ": "
-              << runtime.error().code << "\n";
+    std::cerr << "rpmw: cannot open the " << quiet.profile << " store ("
+              << (quiet.profile == "aws" ? quiet.sqs_queue_url : quiet.database_path())
+              << "): " << runtime.error().code << "\n";
     return nullptr;
   }
   return std::make_unique<LocalAdmin>(std::move(*runtime));

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "app/cli/commands.h"
-#include "app/runtime/local_runtime.h"
+#include "app/runtime/runtime.h"
 #include "app/templates/catalog_loader.h"
 
 namespace rpmw::app {

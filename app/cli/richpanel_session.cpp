@@ -5,7 +5,7 @@
 
 #include "app/cli/commands.h"
 #include "app/policy/policy_loader.h"
-#include "app/runtime/local_runtime.h"
+#include "app/runtime/runtime.h"
 
 namespace rpmw::app {
 

@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "app/cli/commands.h"
-#include "app/runtime/local_runtime.h"
 #include "app/runtime/local_tokens.h"
+#include "app/runtime/runtime.h"
 #include "app/server/http_server.h"
 #include "app/server/routes.h"
 #include "app/worker/worker_pool.h"
@@ -48,7 +48,7 @@ sigset_t block_shutdown_signals() {
 // queue holds little more than its 5 minutes of keys.
 class PurgeLoop {
  public:
-  explicit PurgeLoop(LocalRuntime& runtime)
+  explicit PurgeLoop(Runtime& runtime)
       : thread_([this, &runtime] {
           std::unique_lock lock(mutex_);
           while (!stop_) {
@@ -106,11 +106,6 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
     std::cout << print_config(config);
     return 0;
   }
-  if (config.profile != "local") {
-    std::cerr << "rpmw: profile '" << config.profile
-              << "' is not available in this build yet; use RPMW_PROFILE=local\n";
-    return 2;
-  }
   std::string host;
   std::uint16_t port = 0;
   if (!split_listen(config.listen, host, port)) {
@@ -120,20 +115,33 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
   const sigset_t signals = block_shutdown_signals();
 
   std::vector<std::string> problems;
-  auto runtime = LocalRuntime::open(config, &problems);
+  auto runtime = Runtime::open(config, &problems);
+  if (!runtime && runtime.error().code == "secrets_unavailable") {
+    std::cerr << "rpmw: cannot read the secrets from Secrets Manager:\n";
+    for (const std::string& p : problems) std::cerr << "  - " << p << "\n";
+    return 1;
+  }
   if (!runtime && !problems.empty()) {
     std::cerr << "rpmw: the policy files are invalid:\n";
     for (const std::string& p : problems) std::cerr << "  - " << p << "\n";
     return 2;
   }
   if (!runtime) {
-    std::cerr << "rpmw: cannot open the local store under " << config.data_dir << ": "
-              << runtime.error().code << "\n";
+    std::cerr << "rpmw: cannot open the " << config.profile << " store: " << runtime.error().code
+              << "\n";
     return 1;
   }
-  LocalRuntime& rt = **runtime;
-  auto tokens =
-      resolve_local_tokens(config.webhook_tokens, config.admin_token, config.data_dir, rt.random());
+  Runtime& rt = **runtime;
+  if (options.with_http && config.profile == "aws") {
+    // Generated tokens suit a local store only; on aws they come from Secrets Manager (env wins).
+    if (auto read = rt.resolve_webhook_tokens(); !read || rt.config().webhook_tokens.empty()) {
+      std::cerr << "rpmw: no webhook token: set RPMW_WEBHOOK_TOKENS or the secret "
+                << config.secrets_prefix << "webhook_tokens\n";
+      return 1;
+    }
+  }
+  auto tokens = resolve_local_tokens(rt.config().webhook_tokens, config.admin_token,
+                                     config.data_dir, rt.random());
   if (!tokens) {
     std::cerr << "rpmw: cannot store generated tokens under " << config.data_dir
               << "/secrets: " << tokens.error().code << "\n";

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "app/runtime/local_runtime.h"
+#include "app/runtime/runtime.h"
 #include "app/runtime/vendor_call_log.h"
 #include "app/templates/catalog_loader.h"
 

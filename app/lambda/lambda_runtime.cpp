@@ -4,7 +4,7 @@
 #include "adapters/sqlite/sqlite_flag_store.h"
 #include "adapters/sqlite/sqlite_state_store.h"
 #include "app/runtime/aws_backends.h"
-#include "app/runtime/local_runtime.h"
+#include "app/runtime/runtime.h"
 
 namespace rpmw::app::lambda {
 namespace {

@@ -3,6 +3,8 @@
 // decisions in DynamoDB, flags in SSM and every secret in Secrets Manager (moto).
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "adapters/aws/aws_json_client.h"
 #include "adapters/aws/dynamodb_state_store.h"
 #include "tests/aws/aws_fixtures.h"
@@ -55,67 +57,96 @@ std::vector<SqsMessage> receive_all(aws::AwsJsonCaller& sqs, const std::string& 
 }
 
 int count_calls(const std::vector<FakeRichpanelCallRecord>& calls, const std::string& method) {
-  return static_cast<int>(std::count_if(calls.begin(), calls.end(),
-                                        [&](const auto& c) { return c.method == method; }));
+  return static_cast<int>(
+      std::count_if(calls.begin(), calls.end(), [&](const auto& c) { return c.method == method; }));
+}
+
+// One moto with the stack's resources for one environment, and the env that points rpmw at them.
+struct AwsStack {
+  explicit AwsStack(const std::string& env_name_)
+      : env_name(env_name_),
+        endpoint(moto.endpoint()),
+        credentials(testing::test_credentials()),
+        sqs(aws::sqs_service(), endpoint, credentials),
+        ddb(aws::dynamodb_service(), endpoint, credentials),
+        ssm(aws::ssm_service(), endpoint, credentials),
+        secrets(aws::secrets_manager_service(), endpoint, credentials),
+        queues(testing::create_fifo_with_dlq(sqs, "rpmw-" + env_name + "-events")),
+        tables(aws_tests::create_state_tables(ddb)) {}
+
+  void put_secret(const std::string& name, const std::string& value) {
+    must(secrets, "CreateSecret",
+         {{"Name", "rpmw/" + env_name + "/" + name}, {"SecretString", value}});
+  }
+  void set_flag(const std::string& name, const std::string& value) {
+    must(ssm, "PutParameter",
+         {{"Name", "/rpmw/" + env_name + "/flags/" + name},
+          {"Value", value},
+          {"Type", "String"},
+          {"Overwrite", true}});
+  }
+  std::string flag(const std::string& name) {
+    const json::value got =
+        must(ssm, "GetParameter", {{"Name", "/rpmw/" + env_name + "/flags/" + name}});
+    return std::string(got.at("Parameter").at("Value").as_string());
+  }
+  std::map<std::string, std::string> rpmw_env(const FakeRichpanelProcess& richpanel) const {
+    return {
+        {"RPMW_PROFILE", "aws"},
+        {"RPMW_ENV", env_name},
+        {"RPMW_AWS_ENDPOINT_URL", moto.endpoint_url()},
+        {"RPMW_AWS_REGION", endpoint.region},
+        {"AWS_ACCESS_KEY_ID", credentials.access_key_id},
+        {"AWS_SECRET_ACCESS_KEY", credentials.secret_access_key},
+        {"RPMW_SQS_QUEUE_URL", queues.queue_url},
+        {"RPMW_SQS_DLQ_URL", queues.dlq_url},
+        {"RPMW_DDB_EVENTS_TABLE", tables.events_table},
+        {"RPMW_DDB_CONVERSATIONS_TABLE", tables.conversations_table},
+        {"RPMW_QUEUE_MAX_DEPTH", "0"},  // as the stack sets it: no GetQueueAttributes per request
+        {"RPMW_FLAG_CACHE_TTL_S", "0"},
+        {"RPMW_RICHPANEL_BASE_URL", richpanel.base_url()},
+        {"RPMW_RICHPANEL_RATE", "200"},
+        {"RPMW_RICHPANEL_BURST", "50"},
+    };
+  }
+
+  testing::MotoServer moto;
+  std::string env_name;
+  aws::AwsEndpoint endpoint;
+  aws::AwsCredentials credentials;
+  aws::AwsJsonClient sqs, ddb, ssm, secrets;
+  testing::SqsQueues queues;
+  aws::DynamoDbStateStoreOptions tables;
+};
+
+// Nothing the processes just stored has expired for a store read with this clock.
+fakes::FakeClock wall_clock() {
+  return fakes::FakeClock(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count());
 }
 
 }  // namespace
 
 TEST_CASE("aws e2e: ingress Lambda → SQS FIFO → worker Lambda → Richpanel, state in DynamoDB") {
   TempDir dir("aws-e2e");
-  testing::MotoServer moto;
-  const aws::AwsEndpoint endpoint = moto.endpoint();
-  const aws::AwsCredentials credentials = testing::test_credentials();
-  aws::AwsJsonClient sqs(aws::sqs_service(), endpoint, credentials);
-  aws::AwsJsonClient ddb(aws::dynamodb_service(), endpoint, credentials);
-  aws::AwsJsonClient ssm(aws::ssm_service(), endpoint, credentials);
-  aws::AwsJsonClient secrets(aws::secrets_manager_service(), endpoint, credentials);
-
-  const std::string env_name = "e2e";
-  const testing::SqsQueues queues = testing::create_fifo_with_dlq(sqs, "rpmw-e2e-events");
-  const aws::DynamoDbStateStoreOptions tables = aws_tests::create_state_tables(ddb);
+  AwsStack stack("e2e");
+  const testing::SqsQueues& queues = stack.queues;
+  aws::AwsJsonClient& sqs = stack.sqs;
   // Secrets come from Secrets Manager only (none in the environment); the bot author is still
   // the deployment's placeholder, which must read as "not configured".
-  const std::string prefix = "rpmw/" + env_name + "/";
-  must(secrets, "CreateSecret",
-       {{"Name", prefix + "webhook_tokens"},
-        {"SecretString", R"({"active_tokens":[")" + kToken + R"("]})"}});
-  must(secrets, "CreateSecret",
-       {{"Name", prefix + "richpanel_api_key"}, {"SecretString", FakeRichpanelProcess::kKey}});
-  must(secrets, "CreateSecret", {{"Name", prefix + "bot_author_id"}, {"SecretString", "CHANGE_ME"}});
-  auto set_flag = [&](const std::string& name, const std::string& value) {
-    must(ssm, "PutParameter",
-         {{"Name", "/rpmw/" + env_name + "/flags/" + name},
-          {"Value", value},
-          {"Type", "String"},
-          {"Overwrite", true}});
-  };
-  set_flag("shadow_mode", "true");
+  stack.put_secret("webhook_tokens", R"({"active_tokens":[")" + kToken + R"("]})");
+  stack.put_secret("richpanel_api_key", FakeRichpanelProcess::kKey);
+  stack.put_secret("bot_author_id", "CHANGE_ME");
+  stack.set_flag("shadow_mode", "true");
 
   FakeRichpanelProcess richpanel(dir);
   richpanel.put_ticket(ticket_fixture("aws-1", "email", "aws-1-c1",
                                       "I want to return the shoes I bought, they do not fit."));
   richpanel.put_ticket(ticket_fixture("aws-2", "email", "aws-2-c1",
                                       "The app keeps crashing when I open it on my phone."));
-
-  const std::map<std::string, std::string> aws_env = {
-      {"RPMW_PROFILE", "aws"},
-      {"RPMW_ENV", env_name},
-      {"RPMW_AWS_ENDPOINT_URL", moto.endpoint_url()},
-      {"RPMW_AWS_REGION", endpoint.region},
-      {"AWS_ACCESS_KEY_ID", credentials.access_key_id},
-      {"AWS_SECRET_ACCESS_KEY", credentials.secret_access_key},
-      {"RPMW_SQS_QUEUE_URL", queues.queue_url},
-      {"RPMW_SQS_DLQ_URL", queues.dlq_url},
-      {"RPMW_DDB_EVENTS_TABLE", tables.events_table},
-      {"RPMW_DDB_CONVERSATIONS_TABLE", tables.conversations_table},
-      {"RPMW_QUEUE_MAX_DEPTH", "0"},  // as the stack sets it: no GetQueueAttributes per request
-      {"RPMW_FLAG_CACHE_TTL_S", "0"},
-      {"RPMW_RICHPANEL_BASE_URL", richpanel.base_url()},
-      {"RPMW_RICHPANEL_RATE", "200"},
-      {"RPMW_RICHPANEL_BURST", "50"},
-      {"RPMW_DATA_DIR", (dir / "unused-data").string()},
-  };
+  std::map<std::string, std::string> aws_env = stack.rpmw_env(richpanel);
+  aws_env["RPMW_DATA_DIR"] = (dir / "unused-data").string();
 
   // ---- ingress
   FakeLambdaRuntimeProcess ingress_api(dir, "ingress-api");
@@ -151,16 +182,12 @@ TEST_CASE("aws e2e: ingress Lambda → SQS FIFO → worker Lambda → Richpanel,
   SqsMessage redelivered = aws1;
   redelivered.id = "redelivered-1";
   const SqsMessage broken("broken-1", "aws-9", "not an envelope", 1);
-  const json::object batch = worker_api.outcome(
-      worker_api.invoke(sqs_event({aws1, redelivered, broken, aws2}), 60000));
+  const json::object batch =
+      worker_api.outcome(worker_api.invoke(sqs_event({aws1, redelivered, broken, aws2}), 60000));
   CHECK(failed_items(batch) == std::vector<std::string>{"broken-1", aws2.id});
 
-  // Now: nothing the worker just stored has expired yet.
-  fakes::FakeClock now(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-  aws::DynamoDbStateStore state(ddb, now, tables);
+  fakes::FakeClock now = wall_clock();
+  aws::DynamoDbStateStore state(stack.ddb, now, stack.tables);
   auto decisions = state.decisions_for_ticket("aws-1", 10);
   REQUIRE(decisions.has_value());
   REQUIRE(decisions->size() == 1);  // the redelivery was a duplicate of the same event key
@@ -173,7 +200,7 @@ TEST_CASE("aws e2e: ingress Lambda → SQS FIFO → worker Lambda → Richpanel,
 
   // ---- the flag flips in SSM; the reported records come back (aws-2 at its second receive)
   // and the broken one at its last receive goes to the DLQ with its reason instead.
-  set_flag("shadow_mode", "false");
+  stack.set_flag("shadow_mode", "false");
   SqsMessage aws2_again = aws2;
   aws2_again.receive_count = 2;
   const SqsMessage broken_last("broken-1", "aws-9", "not an envelope", 5);
@@ -193,6 +220,68 @@ TEST_CASE("aws e2e: ingress Lambda → SQS FIFO → worker Lambda → Richpanel,
   CHECK_FALSE(dead[0].attributes.at("rpmw_reason").empty());
   CHECK(ingress->running());
   CHECK(worker->running());
+}
+
+TEST_CASE("aws e2e: rpmw serve and rpmw worker on a VM poll SQS; the CLI manages flags in SSM") {
+  TempDir dir("aws-vm");
+  AwsStack stack("vm");
+  stack.put_secret("webhook_tokens", R"({"active_tokens":[")" + kToken + R"("]})");
+  stack.put_secret("richpanel_api_key", FakeRichpanelProcess::kKey);
+  FakeRichpanelProcess richpanel(dir);
+  std::map<std::string, std::string> env = stack.rpmw_env(richpanel);
+  env["RPMW_DATA_DIR"] = (dir / "cli-data").string();
+
+  // The kill switches live in SSM: the CLI writes and reads them there, audited.
+  const Run set =
+      run_rpmw({"flags", "set", "shadow_mode", "true", "--actor", "itest"}, dir, "flags-set", env);
+  REQUIRE_MESSAGE(set.code == 0, set.err);
+  CHECK(stack.flag("shadow_mode") == "true");
+  const Run get = run_rpmw({"flags", "get", "shadow_mode", "--json"}, dir, "flags-get", env);
+  REQUIRE_MESSAGE(get.code == 0, get.err);
+  CHECK(get.out.find("true") != std::string::npos);
+  stack.set_flag("shadow_mode", "false");
+
+  // serve takes the webhook token from Secrets Manager (none in the env) and enqueues to SQS;
+  // its worker threads poll SQS (long polling), decide and act, and store state in DynamoDB.
+  std::map<std::string, std::string> serve_env = stack.rpmw_env(richpanel);
+  serve_env["RPMW_WEBHOOK_TOKENS"] = "";
+  serve_env["RPMW_WORKERS"] = "2";
+  RpmwServer server(with_env(serve_env));
+  HttpClient http;
+  const std::vector<std::string> tickets = {"vm-1", "vm-2", "vm-3"};
+  for (const std::string& id : tickets) {
+    richpanel.put_ticket(
+        ticket_fixture(id, "email", id + "-c1", "You charged my card twice for the same order."));
+    const HttpResponse r = http.request("POST", server.webhook_url(), webhook_headers(kToken),
+                                        webhook_body(id, "<" + id + "-m1@mail>"));
+    REQUIRE_MESSAGE(r.status == 202, r.status << " " << r.body);
+  }
+  CHECK(http.request("POST", server.webhook_url(), webhook_headers("wrong-token-0000000000"),
+                     webhook_body("vm-9"))
+            .status == 401);
+
+  fakes::FakeClock now = wall_clock();
+  aws::DynamoDbStateStore state(stack.ddb, now, stack.tables);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::size_t decided = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    decided = 0;
+    for (const std::string& id : tickets) {
+      auto records = state.decisions_for_ticket(id, 5);
+      REQUIRE(records.has_value());
+      decided += records->size();
+    }
+    if (decided == tickets.size()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling with a deadline
+  }
+  REQUIRE(decided == tickets.size());
+  for (const std::string& id : tickets) {
+    CHECK(call_lines(richpanel.calls_for(id)) ==
+          std::vector<std::string>{"GET /v1/tickets/" + id, "PUT /v1/tickets/" + id + "/add-tags"});
+  }
+  // Every message was deleted from SQS once processed: nothing is left to redeliver.
+  CHECK(receive_all(stack.sqs, stack.queues.queue_url).empty());
+  CHECK(server.stop() == std::optional<int>(0));
 }
 
 }  // namespace rpmw::itest

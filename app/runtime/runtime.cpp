@@ -1,4 +1,4 @@
-#include "app/runtime/local_runtime.h"
+#include "app/runtime/runtime.h"
 
 #include <sys/stat.h>
 
@@ -45,11 +45,11 @@ adapters::shopify::ShopifySettings shopify_settings(const Config& config) {
   return settings;
 }
 
-LocalRuntime::LocalRuntime(Config config) : config_(std::move(config)) {}
+Runtime::Runtime(Config config) : config_(std::move(config)) {}
 
-core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& config,
-                                                               std::vector<std::string>* problems) {
-  std::unique_ptr<LocalRuntime> rt(new LocalRuntime(config));
+core::Result<std::unique_ptr<Runtime>> Runtime::open(const Config& config,
+                                                     std::vector<std::string>* problems) {
+  std::unique_ptr<Runtime> rt(new Runtime(config));
   core::LogLevel level = core::LogLevel::info;
   core::parse_log_level(config.log_level, level);
   rt->log_ = std::make_unique<adapters::observability::JsonLineLog>(level, RPMW_RELEASE, config.env,
@@ -57,49 +57,37 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
   if (std::string error = ensure_data_dir(config.data_dir); !error.empty()) {
     return core::fail(core::ErrorKind::unavailable, "data_dir_unusable");
   }
-  sqlite::SqliteConfig db{config.database_path(), config.sqlite_synchronous == "full"
-                                                      ? sqlite::Synchronous::full
-                                                      : sqlite::Synchronous::normal};
-  sqlite::SqliteEventQueueOptions queue_options;
-  queue_options.max_receives = config.queue_max_receives;
-  queue_options.dedup_window = std::chrono::seconds(config.dedup_window_s);
-  auto queue = sqlite::SqliteEventQueue::open(db, rt->clock_, rt->random_, queue_options);
-  if (!queue) return tl::unexpected(queue.error());
-  rt->queue_ = std::move(*queue);
-  auto state = sqlite::SqliteStateStore::open(db, rt->clock_);
-  if (!state) return tl::unexpected(state.error());
-  rt->state_ = std::move(*state);
-  auto flag_store = sqlite::SqliteFlagStore::open(db, rt->clock_);
-  if (!flag_store) return tl::unexpected(flag_store.error());
-  rt->flag_store_ = std::move(*flag_store);
+  auto opened = config.profile == "aws" ? rt->open_aws(problems) : rt->open_local();
+  if (!opened) return tl::unexpected(opened.error());
+  const Config& resolved = rt->config_;  // with the secrets of the aws profile
 
   core::flags::FlagDefaults defaults;
-  defaults.richpanel_configured = !config.richpanel_api_key.empty();
-  defaults.llm_configured = !config.llm_base_url.empty();
-  defaults.initial = config.flags;
+  defaults.richpanel_configured = !resolved.richpanel_api_key.empty();
+  defaults.llm_configured = !resolved.llm_base_url.empty();
+  defaults.initial = resolved.flags;
   rt->flags_ =
       std::make_unique<core::flags::FlagService>(*rt->flag_store_, rt->clock_, *rt->log_, defaults,
-                                                 std::chrono::seconds(config.flag_cache_ttl_s));
-  if (!config.richpanel_api_key.empty()) {
-    adapters::richpanel::RichpanelSettings settings = richpanel_settings(config, rt->clock_);
+                                                 std::chrono::seconds(resolved.flag_cache_ttl_s));
+  if (!resolved.richpanel_api_key.empty()) {
+    adapters::richpanel::RichpanelSettings settings = richpanel_settings(resolved, rt->clock_);
     settings.observer = vendor_call_log(*rt->log_, rt->metrics_);
     auto api = std::make_shared<adapters::richpanel::RichpanelApi>(std::move(settings));
     rt->helpdesk_ = std::make_unique<adapters::richpanel::RichpanelHelpdesk>(api);
     rt->orders_ = std::make_unique<adapters::richpanel::RichpanelOrderSource>(api);
   }
-  if (!config.shopify_shop.empty() && !config.shopify_access_token.empty()) {
-    adapters::shopify::ShopifySettings settings = shopify_settings(config);
+  if (!resolved.shopify_shop.empty() && !resolved.shopify_access_token.empty()) {
+    adapters::shopify::ShopifySettings settings = shopify_settings(resolved);
     settings.observer = vendor_call_log(*rt->log_, rt->metrics_);
     rt->order_search_ =
         std::make_unique<adapters::shopify::ShopifyOrderSearch>(std::move(settings));
   }
   std::vector<std::string> errors;
-  rt->engine_ = EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
+  rt->engine_ = EngineKit::create(PolicySources{resolved.policies_dir, resolved.templates_dir},
                                   EngineOptions{.orders = rt->orders_.get(),
                                                 .order_search = rt->order_search_.get(),
-                                                .llm_options = llm_options_of(config)},
+                                                .llm_options = llm_options_of(resolved)},
                                   errors);
-  CatalogLoad templates = load_template_catalog(config.templates_dir);
+  CatalogLoad templates = load_template_catalog(resolved.templates_dir);
   for (std::string& e : templates.errors) errors.push_back(std::move(e));
   if (!rt->engine_ || !errors.empty()) {
     if (problems != nullptr) *problems = std::move(errors);
@@ -109,18 +97,64 @@ core::Result<std::unique_ptr<LocalRuntime>> LocalRuntime::open(const Config& con
   core::pipeline::PipelineDeps deps{
       *rt->state_,         *rt->flags_,   rt->clock_,
       *rt->log_,           rt->metrics_,  rt->engine_->engine(),
-      rt->helpdesk_.get(), &rt->catalog_, config.richpanel_bot_author_id};
+      rt->helpdesk_.get(), &rt->catalog_, resolved.richpanel_bot_author_id};
   rt->pipeline_ = std::make_unique<core::pipeline::Pipeline>(deps);
-  rt->pipeline_->set_event_deadline(std::chrono::seconds(config.event_deadline_s()));
+  rt->pipeline_->set_event_deadline(std::chrono::seconds(resolved.event_deadline_s()));
   return rt;
 }
 
-void LocalRuntime::purge() {
+core::Result<void> Runtime::open_local() {
+  sqlite::SqliteConfig db{config_.database_path(), config_.sqlite_synchronous == "full"
+                                                       ? sqlite::Synchronous::full
+                                                       : sqlite::Synchronous::normal};
+  sqlite::SqliteEventQueueOptions queue_options;
+  queue_options.max_receives = config_.queue_max_receives;
+  queue_options.dedup_window = std::chrono::seconds(config_.dedup_window_s);
+  auto queue = sqlite::SqliteEventQueue::open(db, clock_, random_, queue_options);
+  if (!queue) return tl::unexpected(queue.error());
+  sqlite_queue_ = queue->get();
+  queue_ = std::move(*queue);
+  auto state = sqlite::SqliteStateStore::open(db, clock_);
+  if (!state) return tl::unexpected(state.error());
+  state_ = std::move(*state);
+  auto flag_store = sqlite::SqliteFlagStore::open(db, clock_);
+  if (!flag_store) return tl::unexpected(flag_store.error());
+  flag_store_ = std::move(*flag_store);
+  return {};
+}
+
+core::Result<void> Runtime::open_aws(std::vector<std::string>* problems) {
+  aws_ = std::make_unique<AwsBackends>(config_, clock_, random_);
+  // Webhook tokens only when none are configured: `rpmw worker` and the CLI need none.
+  std::vector<std::string> missing =
+      resolve_aws_secrets(config_, aws_->secrets(), SecretNeeds{.vendor_keys = true});
+  if (!missing.empty()) {
+    if (problems != nullptr) *problems = std::move(missing);
+    return core::fail(core::ErrorKind::unavailable, "secrets_unavailable");
+  }
+  queue_ = aws_->make_queue();
+  state_ = aws_->make_state();
+  flag_store_ = aws_->make_flag_store();
+  return {};
+}
+
+core::Status Runtime::resolve_webhook_tokens() {
+  if (!aws_ || !config_.webhook_tokens.empty()) return {};
+  std::vector<std::string> missing =
+      resolve_aws_secrets(config_, aws_->secrets(), SecretNeeds{.webhook_tokens = true});
+  if (!missing.empty()) return core::fail(core::ErrorKind::unavailable, "webhook_tokens_missing");
+  return {};
+}
+
+void Runtime::purge() {
   auto purged = state_->purge_expired();
-  auto dedup = queue_->purge_dedup();
   core::LogEvent event(core::LogLevel::info, "system.state.purge.complete");
   event.num("state_rows", purged ? *purged : std::int64_t{-1});
-  if (dedup) event.num("dedup_rows", static_cast<std::int64_t>(*dedup));
+  if (sqlite_queue_ != nullptr) {
+    if (auto dedup = sqlite_queue_->purge_dedup()) {
+      event.num("dedup_rows", static_cast<std::int64_t>(*dedup));
+    }
+  }
   log_->write(event);
 }
 

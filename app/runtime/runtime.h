@@ -1,6 +1,7 @@
 #pragma once
-// Wiring for the local profile: SQLite queue/state/flags, JSON logs, Prometheus metrics, the
-// pipeline. Shared by `serve`, `worker` and the local CLI tools.
+// Wiring of the long-running processes and the operator CLI, per profile: `local` (SQLite queue,
+// state and flags under the data dir) or `aws` (SQS FIFO, DynamoDB, SSM, Secrets Manager; e.g.
+// `rpmw worker` polling SQS on a VM), with JSON logs, Prometheus metrics and the pipeline.
 #include <memory>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "adapters/sqlite/sqlite_flag_store.h"
 #include "adapters/sqlite/sqlite_state_store.h"
 #include "app/config/config.h"
+#include "app/runtime/aws_backends.h"
 #include "app/runtime/engine_kit.h"
 #include "app/system/system_clock.h"
 #include "core/flags/flag_service.h"
@@ -20,19 +22,20 @@
 
 namespace rpmw::app {
 
-class LocalRuntime {
+class Runtime {
  public:
   // `problems` receives readable lines when the policy files are invalid ("policies_invalid").
-  static core::Result<std::unique_ptr<LocalRuntime>> open(
-      const Config& config, std::vector<std::string>* problems = nullptr);
+  // `problems` also receives the unreadable secrets of the aws profile ("secrets_unavailable").
+  static core::Result<std::unique_ptr<Runtime>> open(const Config& config,
+                                                     std::vector<std::string>* problems = nullptr);
 
   const Config& config() const { return config_; }
   SystemClock& clock() { return clock_; }
   SystemRandom& random() { return random_; }
   adapters::observability::JsonLineLog& log() { return *log_; }
   adapters::observability::PrometheusMetrics& metrics() { return metrics_; }
-  adapters::sqlite::SqliteEventQueue& queue() { return *queue_; }
-  adapters::sqlite::SqliteStateStore& state() { return *state_; }
+  core::EventQueue& queue() { return *queue_; }
+  core::StateStore& state() { return *state_; }
   core::flags::FlagService& flags() { return *flags_; }
   core::pipeline::Pipeline& pipeline() { return *pipeline_; }
   EngineKit& engine() { return *engine_; }
@@ -42,20 +45,29 @@ class LocalRuntime {
   // The Shopify order search; null unless RPMW_SHOPIFY_SHOP and RPMW_SHOPIFY_ACCESS_TOKEN are set.
   core::OrderSearch* order_search() { return order_search_.get(); }
 
+  // aws: reads the webhook tokens from Secrets Manager unless configured (env wins); a no-op on
+  // the local profile, whose tokens are generated under the data dir.
+  core::Status resolve_webhook_tokens();
+
   // Deletes expired state rows and dedup keys; logs the counts.
   void purge();
 
  private:
-  explicit LocalRuntime(Config config);
+  explicit Runtime(Config config);
 
   Config config_;
   SystemClock clock_;
   SystemRandom random_;
   std::unique_ptr<adapters::observability::JsonLineLog> log_;
   adapters::observability::PrometheusMetrics metrics_;
-  std::unique_ptr<adapters::sqlite::SqliteEventQueue> queue_;
-  std::unique_ptr<adapters::sqlite::SqliteStateStore> state_;
-  std::unique_ptr<adapters::sqlite::SqliteFlagStore> flag_store_;
+  core::Result<void> open_local();
+  core::Result<void> open_aws(std::vector<std::string>* problems);
+
+  std::unique_ptr<AwsBackends> aws_;  // before the adapters that call through its clients
+  std::unique_ptr<core::EventQueue> queue_;
+  adapters::sqlite::SqliteEventQueue* sqlite_queue_ = nullptr;  // local: the dedup purge
+  std::unique_ptr<core::StateStore> state_;
+  std::unique_ptr<core::FlagStore> flag_store_;
   std::unique_ptr<core::flags::FlagService> flags_;
   std::unique_ptr<adapters::richpanel::RichpanelHelpdesk> helpdesk_;
   std::unique_ptr<adapters::richpanel::RichpanelOrderSource> orders_;
