@@ -1,5 +1,8 @@
 #include "adapters/sqlite/sqlite_db.h"
 
+#include <chrono>
+#include <thread>
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -135,7 +138,15 @@ core::Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const SqliteConfig& confi
     sqlite3_extended_result_codes(raw, 1);
     // Set the busy timeout first: switching to WAL needs a lock another process may hold.
     sqlite3_busy_timeout(raw, static_cast<int>(config.busy_timeout.count()));
+    // Two processes creating the file at once (serve + worker, two Lambda handlers): the switch
+    // to WAL can answer SQLITE_BUSY without consulting the busy handler, so retry it ourselves.
+    const auto give_up = std::chrono::steady_clock::now() + config.busy_timeout;
     auto mode = db->query_text("PRAGMA journal_mode=WAL");
+    while (!mode && mode.error().code == "sqlite_busy" &&
+           std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      mode = db->query_text("PRAGMA journal_mode=WAL");
+    }
     if (!mode) return tl::unexpected(mode.error());
     if (*mode != "wal") return core::fail(ErrorKind::internal, "sqlite_no_wal");
     const char* sync = config.synchronous == Synchronous::full ? "PRAGMA synchronous=FULL"
