@@ -7,6 +7,9 @@ export RPMW_DATA_DIR ?= ./var
 export CCACHE_DIR ?= $(HOME)/.cache/rpmw-ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
+# moto_server (AWS tests) and cfn-lint come with the machine image's Python (pyenv).
+PYENV_SHIMS := $(firstword $(wildcard $(HOME)/.pyenv/shims /root/.pyenv/shims))
+export PATH := $(PATH)$(if $(PYENV_SHIMS),:$(PYENV_SHIMS))
 
 .PHONY: deps configure build run test asan fuzz bench lambda-zip lint-aws format format-check clean
 
