@@ -8,7 +8,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/rpmw-ccache
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: deps configure build run test asan fuzz bench format format-check clean
+.PHONY: deps configure build run test asan fuzz bench soak faults soak-ci faults-ci format format-check clean
 
 deps:
 	@bash scripts/deps.sh
@@ -41,6 +41,28 @@ bench: build
 	@$(BUILD_DIR)/bench/rpmw_decision_bench tests/data/golden_v1.jsonl 50000
 	@$(BUILD_DIR)/bench/rpmw_backlog_drain_bench --events 2000 --window-ms 1000
 	@RPMW_BIN=$(RPMW) LOADGEN=$(BUILD_DIR)/bench/rpmw_loadgen bash bench/run_ingress.sh
+
+# Load/soak and fault suites (bench/soak, docs/performance.md, docs/reliability.md): real
+# `rpmw serve` against the fake Richpanel and fake LLM on loopback, bounded and self-stopping.
+# Full profiles take ~15 min each; the -ci versions a few minutes. Non-zero exit on a hard fail.
+SOAK_BUILD = cmake --build --preset $(PRESET) --target rpmw rpmw_soak
+SOAK = RPMW_BIN=$(RPMW) $(BUILD_DIR)/bench/rpmw_soak
+
+soak: configure
+	@$(SOAK_BUILD)
+	@$(SOAK) --suite load --max-minutes 20
+
+faults: configure
+	@$(SOAK_BUILD)
+	@$(SOAK) --suite faults --max-minutes 20
+
+soak-ci: configure
+	@$(SOAK_BUILD)
+	@$(SOAK) --suite load --short --max-minutes 4
+
+faults-ci: configure
+	@$(SOAK_BUILD)
+	@$(SOAK) --suite faults --short --max-minutes 4
 
 SOURCES = $(shell git ls-files '*.cpp' '*.h')
 
