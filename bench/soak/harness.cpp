@@ -20,7 +20,7 @@ namespace {
 constexpr const char* kToken = "soak-webhook-token-0123456789";
 constexpr const char* kLlmKey = "soak-llm-key-0123456789";
 // Seeded into every ticket, webhook and order; none of it may reach rpmw's logs.
-const std::vector<std::string> kPiiNeedles = {"@example.com", "415-555-", "Evergreen",
+const std::vector<std::string> kPiiNeedles = {"@example.com", "415-555-",          "Evergreen",
                                               "1ZSOAK",       "track.example.net", "Jane Roe"};
 
 const char* const kTier1Texts[] = {
@@ -57,8 +57,8 @@ std::string text_for(Kind kind, std::size_t i) {
       return kTier0Texts[i % 4] + pii_for(i);
     case Kind::order_linked:
     case Kind::order_unlinked:
-      return "Where is my order #" + std::to_string(100000 + i) +
-             "? I ordered it a few days ago." + pii_for(i);
+      return "Where is my order #" + std::to_string(100000 + i) + "? I ordered it a few days ago." +
+             pii_for(i);
   }
   return {};
 }
@@ -226,9 +226,10 @@ std::vector<std::size_t> Harness::add_tickets(std::size_t count, const std::map<
         {"status", "OPEN"},
         {"via", {{"channel", i % 2 == 0 ? "email" : "livechat"}}},
         {"tags", json::array()},
-        {"customer_profile", {{"id", "cust-" + std::to_string(i)},
-                              {"name", "Jane Roe"},
-                              {"email", "soak.jane+" + std::to_string(i) + "@example.com"}}},
+        {"customer_profile",
+         {{"id", "cust-" + std::to_string(i)},
+          {"name", "Jane Roe"},
+          {"email", "soak.jane+" + std::to_string(i) + "@example.com"}}},
         {"comments", json::array{json::object{{"id", "c1"},
                                               {"is_operator", false},
                                               {"plain_body", text},
@@ -239,25 +240,25 @@ std::vector<std::size_t> Harness::add_tickets(std::size_t count, const std::map<
       const std::string order_id = std::to_string(100000 + i);
       const std::int64_t created = epoch_ms() - 48LL * 3600 * 1000;
       richpanel_.link_order(
-          t.id, json::object{
-                    {"orderId", order_id},
-                    {"orderName", "#" + order_id},
-                    {"email", "soak.jane+" + std::to_string(i) + "@example.com"},
-                    {"status", "open"},
-                    {"financialStatus", "paid"},
-                    {"fulfillmentStatus", "fulfilled"},
-                    {"createdAt", created},
-                    {"statusUrl", "https://shop.example.com/orders/" + order_id},
-                    {"shippingMethod", "Standard Shipping"},
-                    {"fulfillment",
-                     json::array{json::object{
-                         {"status", "success"},
-                         {"createdAt", created + 3600 * 1000},
-                         {"tracking", json::array{json::object{
-                                          {"trackingNumber", t.tracking},
-                                          {"trackingCompany", "UPS"},
-                                          {"trackingUrl", "https://track.example.net/" +
-                                                              t.tracking}}}}}}}});
+          t.id,
+          json::object{{"orderId", order_id},
+                       {"orderName", "#" + order_id},
+                       {"email", "soak.jane+" + std::to_string(i) + "@example.com"},
+                       {"status", "open"},
+                       {"financialStatus", "paid"},
+                       {"fulfillmentStatus", "fulfilled"},
+                       {"createdAt", created},
+                       {"statusUrl", "https://shop.example.com/orders/" + order_id},
+                       {"shippingMethod", "Standard Shipping"},
+                       {"fulfillment",
+                        json::array{json::object{
+                            {"status", "success"},
+                            {"createdAt", created + 3600 * 1000},
+                            {"tracking",
+                             json::array{json::object{
+                                 {"trackingNumber", t.tracking},
+                                 {"trackingCompany", "UPS"},
+                                 {"trackingUrl", "https://track.example.net/" + t.tracking}}}}}}}});
     }
     tickets_.push_back(std::move(t));
     out.push_back(i);
@@ -295,15 +296,15 @@ int Harness::send_one(std::size_t index, testing::HttpClient& client, bool retry
     ++t.attempts;
     t.status = static_cast<int>(response.status);
     if (response.status != 0) {
-      record_ack(std::chrono::duration<double, std::milli>(SteadyClock::now() - attempt_start)
-                     .count());
+      record_ack(
+          std::chrono::duration<double, std::milli>(SteadyClock::now() - attempt_start).count());
     }
     if (response.status == 202 || response.status == 200) {
       if (t.acked_ms == 0) t.acked_ms = epoch_ms();
       return t.status;
     }
-    const bool again = response.status == 0 ||
-                       (retry && (response.status == 503 || response.status == 429));
+    const bool again =
+        response.status == 0 || (retry && (response.status == 503 || response.status == 429));
     if (!again || SteadyClock::now() >= deadline) return t.status;
     std::this_thread::sleep_for(std::chrono::milliseconds(response.status == 0 ? 50 : 200));
   }
@@ -333,7 +334,8 @@ void Harness::send_open_loop(const std::vector<std::size_t>& indices, double rat
 }
 
 bool Harness::wait_processed(Seconds timeout) {
-  const auto deadline = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(timeout);
+  const auto deadline =
+      SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(timeout);
   const std::filesystem::path db_path = data_dir_ / "rpmw.sqlite3";
   std::unique_ptr<testing::SqliteReader> db;
   for (;;) {

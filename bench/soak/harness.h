@@ -29,8 +29,8 @@ using Seconds = std::chrono::duration<double>;
 struct SuiteOptions {
   std::string rpmw_bin;
   std::filesystem::path out_dir;  // results; rpmw logs of failed runs go to out_dir/soak-logs
-  bool short_run = false;          // the CI sizes
-  bool keep = false;               // keep run directories
+  bool short_run = false;         // the CI sizes
+  bool keep = false;              // keep run directories
 };
 
 // What a ticket is and so what rpmw may do with it.

@@ -62,10 +62,11 @@ void print_row(const RunResult& r) {
   const std::string ack = fmt("%.1f/%.1f/%.1f", r.ack_p50_ms, r.ack_p95_ms, r.ack_p99_ms);
   const std::string e2e = fmt("%.2f(%.0f)", r.e2e_p95_s, r.e2e_p95_s * r.time_scale);
   const std::string age = fmt("%.2f(%.0f)", r.oldest_age_max_s, r.oldest_age_max_s * r.time_scale);
-  std::printf("%-22s %5.0f %6zu %6zu %-17s %-13s %-13s %5zu %4zu %4zu %4zu %6zu %4zu %7.1f %6.0f  %s\n",
-              r.name.c_str(), r.time_scale, r.events, r.accepted, ack.c_str(), e2e.c_str(),
-              age.c_str(), r.rate_limited, r.duplicates, r.lost, r.dead_letter, r.unsafe,
-              r.pii_hits, r.rss_max_mib, r.wall_s, r.failures.empty() ? "PASS" : "FAIL");
+  std::printf(
+      "%-22s %5.0f %6zu %6zu %-17s %-13s %-13s %5zu %4zu %4zu %4zu %6zu %4zu %7.1f %6.0f  %s\n",
+      r.name.c_str(), r.time_scale, r.events, r.accepted, ack.c_str(), e2e.c_str(), age.c_str(),
+      r.rate_limited, r.duplicates, r.lost, r.dead_letter, r.unsafe, r.pii_hits, r.rss_max_mib,
+      r.wall_s, r.failures.empty() ? "PASS" : "FAIL");
   std::fflush(stdout);
 }
 
@@ -162,7 +163,8 @@ int main(int argc, char** argv) {
     scenarios = std::move(picked);
   }
   if (list) {
-    for (const auto& s : scenarios) std::printf("%-22s %-7s %s\n", s.name.c_str(), s.suite.c_str(), s.what.c_str());
+    for (const auto& s : scenarios)
+      std::printf("%-22s %-7s %s\n", s.name.c_str(), s.suite.c_str(), s.what.c_str());
     return 0;
   }
   if (::access(options.rpmw_bin.c_str(), X_OK) != 0) {
@@ -175,7 +177,8 @@ int main(int argc, char** argv) {
   std::printf("rpmw_soak: suite %s%s, %u CPUs, load average %s, rpmw %s\n", suite.c_str(),
               options.short_run ? " (short)" : "", std::thread::hardware_concurrency(),
               load_before.c_str(), options.rpmw_bin.c_str());
-  if (!mount_problem.empty()) std::printf("note: disk_full will be skipped: %s\n", mount_problem.c_str());
+  if (!mount_problem.empty())
+    std::printf("note: disk_full will be skipped: %s\n", mount_problem.c_str());
   print_header();
   std::vector<RunResult> results;
   for (const Scenario& s : scenarios) {
@@ -198,8 +201,9 @@ int main(int argc, char** argv) {
     results.push_back(std::move(r));
   }
 
-  std::printf("\nk = time compression (Richpanel budget and arrivals k times faster); (eq) = the "
-              "wall figure times k, i.e. real-time equivalent.\n");
+  std::printf(
+      "\nk = time compression (Richpanel budget and arrivals k times faster); (eq) = the "
+      "wall figure times k, i.e. real-time equivalent.\n");
   bool failed = false;
   json::array runs;
   for (const RunResult& r : results) {
