@@ -43,8 +43,10 @@ TEST_CASE("disk full: a webhook that cannot be stored gets 503 with Retry-After,
   const std::string base = "http://127.0.0.1:" + std::to_string(free_port());
   ProcessOptions po;
   po.program = "/usr/bin/unshare";
-  po.args = {"-m", "--propagation", "private", "/bin/sh", "-c",
-             "mount -t tmpfs -o size=1m tmpfs \"$RPMW_DATA_DIR\" && exec \"$SERVE_BIN\" serve"};
+  po.args = {
+      "-m",      "--propagation",
+      "private", "/bin/sh",
+      "-c",      "mount -t tmpfs -o size=1m tmpfs \"$RPMW_DATA_DIR\" && exec \"$SERVE_BIN\" serve"};
   po.env = {{"SERVE_BIN", RpmwServer::binary()},
             {"RPMW_DATA_DIR", data.string()},
             {"RPMW_LISTEN", base.substr(7)},
@@ -63,10 +65,10 @@ TEST_CASE("disk full: a webhook that cannot be stored gets 503 with Retry-After,
   HttpResponse full;
   int accepted = 0;
   for (int i = 0; i < 400 && full.status == 0; ++i) {
-    const HttpResponse r = client.request(
-        "POST", base + "/webhooks/richpanel", webhook_headers(),
-        webhook_body("full-" + std::to_string(i), "m-" + std::to_string(i),
-                     json::object{{"customer_message", filler}}));
+    const HttpResponse r =
+        client.request("POST", base + "/webhooks/richpanel", webhook_headers(),
+                       webhook_body("full-" + std::to_string(i), "m-" + std::to_string(i),
+                                    json::object{{"customer_message", filler}}));
     statuses.insert(r.status);
     if (r.status == 202) ++accepted;
     if (r.status == 503) full = r;
