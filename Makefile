@@ -44,7 +44,8 @@ bench: build
 
 # Load/soak and fault suites (bench/soak, docs/performance.md, docs/reliability.md): real
 # `rpmw serve` against the fake Richpanel and fake LLM on loopback, bounded and self-stopping.
-# Full profiles take ~15 min each; the -ci versions a few minutes. Non-zero exit on a hard fail.
+# Full: soak ~18 min, faults ~5 min; the -ci versions ~3 min each (no run starts after the
+# --max-minutes guard). Non-zero exit on a hard fail.
 SOAK_BUILD = cmake --build --preset $(PRESET) --target rpmw rpmw_soak
 SOAK = RPMW_BIN=$(RPMW) $(BUILD_DIR)/bench/rpmw_soak
 
@@ -58,11 +59,11 @@ faults: configure
 
 soak-ci: configure
 	@$(SOAK_BUILD)
-	@$(SOAK) --suite load --short --max-minutes 4
+	@$(SOAK) --suite load --short --max-minutes 8
 
 faults-ci: configure
 	@$(SOAK_BUILD)
-	@$(SOAK) --suite faults --short --max-minutes 4
+	@$(SOAK) --suite faults --short --max-minutes 8
 
 SOURCES = $(shell git ls-files '*.cpp' '*.h')
 
