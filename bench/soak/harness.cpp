@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <iostream>
 #include <set>
 #include <stdexcept>
 #include <unordered_set>
