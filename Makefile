@@ -11,7 +11,7 @@ export CCACHE_NOHASHDIR ?= true
 PYENV_SHIMS := $(firstword $(wildcard $(HOME)/.pyenv/shims /root/.pyenv/shims))
 export PATH := $(PATH)$(if $(PYENV_SHIMS),:$(PYENV_SHIMS))
 
-.PHONY: deps configure build run test asan fuzz bench lambda-zip lint-aws format format-check clean
+.PHONY: deps configure build run test asan fuzz bench lambda-zip lint-aws soak faults soak-ci faults-ci format format-check clean
 
 deps:
 	@bash scripts/deps.sh
@@ -60,6 +60,29 @@ lint-aws: deps
 	@$(CFN_LINT) deploy/aws/template.yaml
 	@shellcheck -x deploy/aws/*.sh tests/deploy/aws_scripts_test.sh tests/deploy/fake_aws
 	@bash tests/deploy/aws_scripts_test.sh
+
+# Load/soak and fault suites (bench/soak, docs/performance.md, docs/reliability.md): real
+# `rpmw serve` against the fake Richpanel and fake LLM on loopback, bounded and self-stopping.
+# Full: soak ~18 min, faults ~5 min; the -ci versions ~3 min each (no run starts after the
+# --max-minutes guard). Non-zero exit on a hard fail.
+SOAK_BUILD = cmake --build --preset $(PRESET) --target rpmw rpmw_soak
+SOAK = RPMW_BIN=$(RPMW) $(BUILD_DIR)/bench/rpmw_soak
+
+soak: configure
+	@$(SOAK_BUILD)
+	@$(SOAK) --suite load --max-minutes 20
+
+faults: configure
+	@$(SOAK_BUILD)
+	@$(SOAK) --suite faults --max-minutes 20
+
+soak-ci: configure
+	@$(SOAK_BUILD)
+	@$(SOAK) --suite load --short --max-minutes 8
+
+faults-ci: configure
+	@$(SOAK_BUILD)
+	@$(SOAK) --suite faults --short --max-minutes 8
 
 SOURCES = $(shell git ls-files '*.cpp' '*.h')
 
