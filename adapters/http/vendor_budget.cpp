@@ -10,7 +10,7 @@ VendorBudget::VendorBudget(VendorBudgetSettings settings, const core::Clock& clo
 
 double VendorBudget::rate_at(core::TimePoint now) const {
   const double rate = std::max(settings_.rate, 1e-6);
-  return now < cooldown_until_ ? rate * std::clamp(settings_.cooldown_factor, 0.01, 1.0) : rate;
+  return now < cooldown_until_ ? rate * factor_ : rate;
 }
 
 void VendorBudget::refill(core::TimePoint now) {
@@ -41,6 +41,15 @@ void VendorBudget::on_rate_limited(std::optional<std::chrono::milliseconds> retr
   refill(now);
   const auto hold =
       std::max(settings_.cooldown, retry_after.value_or(std::chrono::milliseconds(0)));
+  if (now >= cooldown_until_) factor_ = 1.0;  // the last cool-down ended without a 429
+  // Requests already in flight when the rate last dropped answer 429 too; they say nothing new.
+  // Only a 429 for a request sent at the slower rate (one slot after the drop) compounds.
+  const auto slot = std::chrono::duration<double>(1.0 / rate_at(now));
+  if (factor_ == 1.0 || now - last_slowdown_ >= slot) {
+    const double step = std::clamp(settings_.cooldown_factor, 0.01, 1.0);
+    factor_ = std::max(factor_ * step, std::clamp(settings_.min_factor, 1e-3, 1.0));
+    last_slowdown_ = now;
+  }
   cooldown_until_ = std::max(cooldown_until_, now + hold);
   // The vendor says the budget is spent, whatever our count said.
   tokens_ = std::min(tokens_, 0.0);

@@ -48,3 +48,42 @@ TEST_CASE("adapters/http: a 429 empties the budget and slows it for the cool-dow
     CHECK(budget.cooling_down());
   }
 }
+
+TEST_CASE("adapters/http: 429s that keep coming slow the budget further, down to a floor") {
+  rpmw::fakes::FakeClock clock;
+  VendorBudgetSettings settings{1.0, 1, milliseconds(30000), 0.5};
+  settings.min_factor = 1.0 / 8;
+  VendorBudget budget(settings, clock);
+  // The wait for the next slot once the bucket is empty is 1 / (rate × factor).
+  auto next_wait = [&] {
+    const milliseconds wait = budget.reserve();
+    budget.release();
+    return wait;
+  };
+  budget.on_rate_limited(std::nullopt);
+  CHECK(next_wait() == milliseconds(2000));  // × 0.5
+  SUBCASE("429s of requests already in flight at the drop do not compound") {
+    clock.advance(milliseconds(100));
+    budget.on_rate_limited(std::nullopt);
+    budget.on_rate_limited(std::nullopt);
+    CHECK(next_wait() == milliseconds(2000));
+  }
+  SUBCASE("a 429 one slot later does, until the floor") {
+    clock.advance(milliseconds(2000));
+    budget.on_rate_limited(std::nullopt);
+    CHECK(next_wait() == milliseconds(4000));  // × 0.25
+    clock.advance(milliseconds(4000));
+    budget.on_rate_limited(std::nullopt);
+    CHECK(next_wait() == milliseconds(8000));  // × 0.125, the floor
+    clock.advance(milliseconds(8000));
+    budget.on_rate_limited(std::nullopt);
+    CHECK(next_wait() == milliseconds(8000));
+  }
+  SUBCASE("a cool-down that ends without a 429 restores the full rate") {
+    clock.advance(milliseconds(31000));
+    CHECK_FALSE(budget.cooling_down());
+    CHECK(next_wait() == milliseconds(0));
+    budget.on_rate_limited(std::nullopt);  // a new episode starts from the configured rate again
+    CHECK(next_wait() == milliseconds(2000));
+  }
+}
