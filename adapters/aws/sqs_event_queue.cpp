@@ -177,17 +177,26 @@ core::Result<std::vector<core::QueuedEvent>> SqsEventQueue::take_held(
         }
         candidate = std::move(held.front());
         held.erase(held.begin());
+        // Handed out now, before the lease refresh below runs unlocked: another thread must see
+        // the group busy, or it could hand out the next held message of the group first.
+        handed_[candidate->event.receipt] = *candidate;
         break;
       }
     }
     if (!candidate) break;
     const std::string group = candidate->event.group;
-    if (change_visibility(options_.queue_url, candidate->event.receipt, visibility)) {
+    const std::string receipt = candidate->event.receipt;
+    if (change_visibility(options_.queue_url, receipt, visibility)) {
       std::lock_guard lock(mutex_);
-      candidate->lease_until = SteadyClock::now() + visibility;
-      handed_[candidate->event.receipt] = *candidate;
+      if (const auto it = handed_.find(receipt); it != handed_.end()) {
+        it->second.lease_until = SteadyClock::now() + visibility;
+      }
       out.push_back(std::move(candidate->event));
     } else {
+      {
+        std::lock_guard lock(mutex_);
+        handed_.erase(receipt);
+      }
       release_held(group);  // its lease is gone; the rest of the group must not overtake it
     }
   }
