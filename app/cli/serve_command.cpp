@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/cli/commands.h"
+#include "app/runtime/ingress_setup.h"
 #include "app/runtime/local_tokens.h"
 #include "app/runtime/runtime.h"
 #include "app/server/http_server.h"
@@ -155,24 +156,11 @@ int run_serve(const ConfigResult& loaded, const ServeOptions& options) {
   std::unique_ptr<ServiceRoutes> routes;
   std::unique_ptr<HttpServer> server;
   if (options.with_http) {
-    core::ingest::AuthSettings auth;
-    auth.token_header = config.webhook_token_header;
-    std::transform(auth.token_header.begin(), auth.token_header.end(), auth.token_header.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    auth.tokens = tokens->webhook_tokens;
-    auth.query_token_enabled = config.webhook_query_token;
-    auth.hmac_secrets = config.webhook_hmac_secrets;
-    core::ingest::RateLimitSettings rate{config.ingress_rate, config.ingress_burst,
-                                         config.ingress_source_rate, config.ingress_source_burst};
-    limiter = std::make_unique<core::ingest::RateLimiter>(rate, rt.clock());
-    core::ingest::IngressSettings settings;
-    settings.limits.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
-    settings.limits.max_depth = config.max_json_depth;
-    settings.max_queue_depth = config.queue_max_depth;
-    settings.depth_refresh = std::chrono::milliseconds(config.queue_depth_refresh_ms);
+    const IngressSetup setup = ingress_setup(config, tokens->webhook_tokens);
+    limiter = std::make_unique<core::ingest::RateLimiter>(setup.rate, rt.clock());
     ingress = std::make_unique<core::ingest::Ingress>(
-        settings, core::ingest::Authenticator(auth, rt.clock()), *limiter, rt.queue(), rt.clock(),
-        rt.random(), rt.log(), rt.metrics());
+        setup.ingress, core::ingest::Authenticator(setup.auth, rt.clock()), *limiter, rt.queue(),
+        rt.clock(), rt.random(), rt.log(), rt.metrics());
     batcher = std::make_unique<EnqueueBatcher>(rt.queue(), rt.metrics());
     const core::policy::PolicySet& policies = rt.engine().policies();
     admin = std::make_unique<AdminRoutes>(

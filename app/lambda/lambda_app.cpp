@@ -1,10 +1,6 @@
 #include "app/lambda/lambda_app.h"
 
-#include <algorithm>
-
-#include "app/runtime/runtime.h"
-#include "app/runtime/vendor_call_log.h"
-#include "app/templates/catalog_loader.h"
+#include "app/runtime/ingress_setup.h"
 
 namespace rpmw::app::lambda {
 
@@ -26,75 +22,35 @@ tl::expected<std::unique_ptr<LambdaApp>, InitError> LambdaApp::create(const Conf
 
 tl::expected<void, InitError> LambdaApp::build_ingress() {
   const Config& config = ports_.config;
-  core::ingest::AuthSettings auth;
-  auth.token_header = config.webhook_token_header;
-  std::transform(auth.token_header.begin(), auth.token_header.end(), auth.token_header.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  auth.tokens = config.webhook_tokens;
-  auth.query_token_enabled = config.webhook_query_token;
-  auth.hmac_secrets = config.webhook_hmac_secrets;
+  const IngressSetup setup = ingress_setup(config, config.webhook_tokens);
   // Per sandbox: API Gateway's stage throttling is the real limit; this one only caps a burst on
   // one warm instance.
-  core::ingest::RateLimitSettings rate{config.ingress_rate, config.ingress_burst,
-                                       config.ingress_source_rate, config.ingress_source_burst};
-  limiter_ = std::make_unique<core::ingest::RateLimiter>(rate, clock_);
-  core::ingest::IngressSettings settings;
-  settings.limits.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
-  settings.limits.max_depth = config.max_json_depth;
-  settings.max_queue_depth = config.queue_max_depth;
-  settings.depth_refresh = std::chrono::milliseconds(config.queue_depth_refresh_ms);
+  limiter_ = std::make_unique<core::ingest::RateLimiter>(setup.rate, clock_);
   ingress_ = std::make_unique<core::ingest::Ingress>(
-      settings, core::ingest::Authenticator(auth, clock_), *limiter_, *ports_.queue, clock_,
-      random_, *log_, metrics_);
+      setup.ingress, core::ingest::Authenticator(setup.auth, clock_), *limiter_, *ports_.queue,
+      clock_, random_, *log_, metrics_);
   ingress_handler_ = std::make_unique<IngressHandler>(*ingress_, metrics_);
   return {};
 }
 
 tl::expected<void, InitError> LambdaApp::build_worker() {
   const Config& config = ports_.config;
-  core::flags::FlagDefaults defaults;
-  defaults.richpanel_configured = !config.richpanel_api_key.empty();
-  defaults.llm_configured = !config.llm_base_url.empty();
-  defaults.initial = config.flags;
-  flags_ = std::make_unique<core::flags::FlagService>(
-      *ports_.flag_store, clock_, *log_, defaults, std::chrono::seconds(config.flag_cache_ttl_s));
-  if (!config.richpanel_api_key.empty()) {
-    adapters::richpanel::RichpanelSettings settings = richpanel_settings(config, clock_);
-    settings.observer = vendor_call_log(*log_, metrics_);
-    auto api = std::make_shared<adapters::richpanel::RichpanelApi>(std::move(settings));
-    helpdesk_ = std::make_unique<adapters::richpanel::RichpanelHelpdesk>(api);
-    orders_ = std::make_unique<adapters::richpanel::RichpanelOrderSource>(api);
-  }
-  if (!config.shopify_shop.empty() && !config.shopify_access_token.empty()) {
-    adapters::shopify::ShopifySettings settings = shopify_settings(config);
-    settings.observer = vendor_call_log(*log_, metrics_);
-    order_search_ = std::make_unique<adapters::shopify::ShopifyOrderSearch>(std::move(settings));
-  }
   std::vector<std::string> errors;
-  engine_ = EngineKit::create(PolicySources{config.policies_dir, config.templates_dir},
-                              EngineOptions{.orders = orders_.get(),
-                                            .order_search = order_search_.get(),
-                                            .llm_options = llm_options_of(config)},
-                              errors);
-  CatalogLoad templates = load_template_catalog(config.templates_dir);
-  for (std::string& e : templates.errors) errors.push_back(std::move(e));
-  if (!engine_ || !errors.empty()) {
+  stack_ = DecisionStack::create(
+      DecisionStackDeps{config, *ports_.state, *ports_.flag_store, clock_, *log_, metrics_},
+      errors);
+  if (!stack_) {
     std::string message = "the policy files are invalid:";
     for (const std::string& e : errors) message += " " + e + ";";
     return tl::unexpected(InitError{"Runtime.ConfigInvalid", message});
   }
-  catalog_ = std::move(templates.catalog);
-  core::pipeline::PipelineDeps deps{*ports_.state,   *flags_,   clock_,
-                                    *log_,           metrics_,  engine_->engine(),
-                                    helpdesk_.get(), &catalog_, config.richpanel_bot_author_id};
-  pipeline_ = std::make_unique<core::pipeline::Pipeline>(deps);
   WorkerHandlerSettings settings;
   settings.max_receives = config.queue_max_receives;
   settings.event_deadline = std::chrono::seconds(config.event_deadline_s());
-  worker_handler_ =
-      std::make_unique<WorkerHandler>(WorkerHandlerDeps{*pipeline_, ports_.queue.get(), clock_,
-                                                        random_, *log_, metrics_, ports_.send_dead},
-                                      settings);
+  worker_handler_ = std::make_unique<WorkerHandler>(
+      WorkerHandlerDeps{stack_->pipeline(), ports_.queue.get(), clock_, random_, *log_, metrics_,
+                        ports_.send_dead},
+      settings);
   return {};
 }
 

@@ -8,18 +8,13 @@
 
 #include "adapters/observability/json_line_log.h"
 #include "adapters/observability/prometheus_metrics.h"
-#include "adapters/richpanel/richpanel_helpdesk.h"
-#include "adapters/shopify/shopify_order_search.h"
 #include "app/lambda/ingress_handler.h"
 #include "app/lambda/lambda_runtime.h"
 #include "app/lambda/runtime_api_client.h"
 #include "app/lambda/worker_handler.h"
-#include "app/runtime/engine_kit.h"
+#include "app/runtime/decision_stack.h"
 #include "app/system/system_clock.h"
-#include "core/flags/flag_service.h"
 #include "core/ingest/ingress.h"
-#include "core/pipeline/pipeline.h"
-#include "core/templates/catalog.h"
 
 namespace rpmw::app::lambda {
 
@@ -50,13 +45,7 @@ class LambdaApp {
   std::unique_ptr<core::ingest::Ingress> ingress_;
   std::unique_ptr<IngressHandler> ingress_handler_;
 
-  std::unique_ptr<core::flags::FlagService> flags_;
-  std::unique_ptr<adapters::richpanel::RichpanelHelpdesk> helpdesk_;
-  std::unique_ptr<adapters::richpanel::RichpanelOrderSource> orders_;
-  std::unique_ptr<adapters::shopify::ShopifyOrderSearch> order_search_;
-  std::unique_ptr<EngineKit> engine_;
-  core::templates::Catalog catalog_;
-  std::unique_ptr<core::pipeline::Pipeline> pipeline_;
+  std::unique_ptr<DecisionStack> stack_;
   std::unique_ptr<WorkerHandler> worker_handler_;
 };
 

@@ -6,9 +6,6 @@
 #include <cstring>
 #include <filesystem>
 
-#include "app/runtime/vendor_call_log.h"
-#include "app/templates/catalog_loader.h"
-
 namespace rpmw::app {
 namespace sqlite = adapters::sqlite;
 
@@ -59,47 +56,14 @@ core::Result<std::unique_ptr<Runtime>> Runtime::open(const Config& config,
   }
   auto opened = config.profile == "aws" ? rt->open_aws(problems) : rt->open_local();
   if (!opened) return tl::unexpected(opened.error());
-  const Config& resolved = rt->config_;  // with the secrets of the aws profile
-
-  core::flags::FlagDefaults defaults;
-  defaults.richpanel_configured = !resolved.richpanel_api_key.empty();
-  defaults.llm_configured = !resolved.llm_base_url.empty();
-  defaults.initial = resolved.flags;
-  rt->flags_ =
-      std::make_unique<core::flags::FlagService>(*rt->flag_store_, rt->clock_, *rt->log_, defaults,
-                                                 std::chrono::seconds(resolved.flag_cache_ttl_s));
-  if (!resolved.richpanel_api_key.empty()) {
-    adapters::richpanel::RichpanelSettings settings = richpanel_settings(resolved, rt->clock_);
-    settings.observer = vendor_call_log(*rt->log_, rt->metrics_);
-    auto api = std::make_shared<adapters::richpanel::RichpanelApi>(std::move(settings));
-    rt->helpdesk_ = std::make_unique<adapters::richpanel::RichpanelHelpdesk>(api);
-    rt->orders_ = std::make_unique<adapters::richpanel::RichpanelOrderSource>(api);
-  }
-  if (!resolved.shopify_shop.empty() && !resolved.shopify_access_token.empty()) {
-    adapters::shopify::ShopifySettings settings = shopify_settings(resolved);
-    settings.observer = vendor_call_log(*rt->log_, rt->metrics_);
-    rt->order_search_ =
-        std::make_unique<adapters::shopify::ShopifyOrderSearch>(std::move(settings));
-  }
   std::vector<std::string> errors;
-  rt->engine_ = EngineKit::create(PolicySources{resolved.policies_dir, resolved.templates_dir},
-                                  EngineOptions{.orders = rt->orders_.get(),
-                                                .order_search = rt->order_search_.get(),
-                                                .llm_options = llm_options_of(resolved)},
-                                  errors);
-  CatalogLoad templates = load_template_catalog(resolved.templates_dir);
-  for (std::string& e : templates.errors) errors.push_back(std::move(e));
-  if (!rt->engine_ || !errors.empty()) {
+  rt->stack_ = DecisionStack::create(DecisionStackDeps{rt->config_, *rt->state_, *rt->flag_store_,
+                                                       rt->clock_, *rt->log_, rt->metrics_},
+                                     errors);
+  if (!rt->stack_) {
     if (problems != nullptr) *problems = std::move(errors);
     return core::fail(core::ErrorKind::invalid_input, "policies_invalid");
   }
-  rt->catalog_ = std::move(templates.catalog);
-  core::pipeline::PipelineDeps deps{
-      *rt->state_,         *rt->flags_,   rt->clock_,
-      *rt->log_,           rt->metrics_,  rt->engine_->engine(),
-      rt->helpdesk_.get(), &rt->catalog_, resolved.richpanel_bot_author_id};
-  rt->pipeline_ = std::make_unique<core::pipeline::Pipeline>(deps);
-  rt->pipeline_->set_event_deadline(std::chrono::seconds(resolved.event_deadline_s()));
   return rt;
 }
 

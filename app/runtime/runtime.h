@@ -14,6 +14,7 @@
 #include "adapters/sqlite/sqlite_state_store.h"
 #include "app/config/config.h"
 #include "app/runtime/aws_backends.h"
+#include "app/runtime/decision_stack.h"
 #include "app/runtime/engine_kit.h"
 #include "app/system/system_clock.h"
 #include "core/flags/flag_service.h"
@@ -36,14 +37,14 @@ class Runtime {
   adapters::observability::PrometheusMetrics& metrics() { return metrics_; }
   core::EventQueue& queue() { return *queue_; }
   core::StateStore& state() { return *state_; }
-  core::flags::FlagService& flags() { return *flags_; }
-  core::pipeline::Pipeline& pipeline() { return *pipeline_; }
-  EngineKit& engine() { return *engine_; }
-  const core::templates::Catalog& catalog() const { return catalog_; }
+  core::flags::FlagService& flags() { return stack_->flags(); }
+  core::pipeline::Pipeline& pipeline() { return stack_->pipeline(); }
+  EngineKit& engine() { return stack_->engine(); }
+  const core::templates::Catalog& catalog() const { return stack_->catalog(); }
   // The Richpanel adapters; null without RPMW_RICHPANEL_API_KEY (decisions are only recorded).
-  core::Helpdesk* helpdesk() { return helpdesk_.get(); }
+  core::Helpdesk* helpdesk() { return stack_->helpdesk(); }
   // The Shopify order search; null unless RPMW_SHOPIFY_SHOP and RPMW_SHOPIFY_ACCESS_TOKEN are set.
-  core::OrderSearch* order_search() { return order_search_.get(); }
+  core::OrderSearch* order_search() { return stack_->order_search(); }
 
   // aws: reads the webhook tokens from Secrets Manager unless configured (env wins); a no-op on
   // the local profile, whose tokens are generated under the data dir.
@@ -68,13 +69,7 @@ class Runtime {
   adapters::sqlite::SqliteEventQueue* sqlite_queue_ = nullptr;  // local: the dedup purge
   std::unique_ptr<core::StateStore> state_;
   std::unique_ptr<core::FlagStore> flag_store_;
-  std::unique_ptr<core::flags::FlagService> flags_;
-  std::unique_ptr<adapters::richpanel::RichpanelHelpdesk> helpdesk_;
-  std::unique_ptr<adapters::richpanel::RichpanelOrderSource> orders_;
-  std::unique_ptr<adapters::shopify::ShopifyOrderSearch> order_search_;
-  core::templates::Catalog catalog_;
-  std::unique_ptr<EngineKit> engine_;
-  std::unique_ptr<core::pipeline::Pipeline> pipeline_;
+  std::unique_ptr<DecisionStack> stack_;
 };
 
 // The Richpanel client settings of a configuration, with a fresh shared request budget.
