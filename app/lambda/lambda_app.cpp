@@ -8,14 +8,17 @@
 
 namespace rpmw::app::lambda {
 
-tl::expected<std::unique_ptr<LambdaApp>, InitError> LambdaApp::create(const Config& config,
-                                                                      HandlerKind kind) {
+tl::expected<std::unique_ptr<LambdaApp>, InitError> LambdaApp::create(
+    const Config& config, HandlerKind kind, const std::string& function_name) {
   std::unique_ptr<LambdaApp> app(new LambdaApp());
   app->kind_ = kind;
   core::LogLevel level = core::LogLevel::info;
   core::parse_log_level(config.log_level, level);
   app->log_ = std::make_unique<adapters::observability::JsonLineLog>(level, RPMW_RELEASE,
                                                                      config.env, app->clock_);
+  app->metrics_ = std::make_unique<adapters::observability::EmfMetrics>(
+      adapters::observability::EmfContext{"rpmw", config.env, RPMW_RELEASE, function_name},
+      app->clock_);
   auto ports = make_lambda_ports(config, kind, app->clock_, app->random_);
   if (!ports) return tl::unexpected(ports.error());
   app->ports_ = std::move(*ports);
@@ -45,8 +48,8 @@ tl::expected<void, InitError> LambdaApp::build_ingress() {
   settings.depth_refresh = std::chrono::milliseconds(config.queue_depth_refresh_ms);
   ingress_ = std::make_unique<core::ingest::Ingress>(
       settings, core::ingest::Authenticator(auth, clock_), *limiter_, *ports_.queue, clock_,
-      random_, *log_, metrics_);
-  ingress_handler_ = std::make_unique<IngressHandler>(*ingress_, metrics_);
+      random_, *log_, *metrics_);
+  ingress_handler_ = std::make_unique<IngressHandler>(*ingress_, *metrics_);
   return {};
 }
 
@@ -60,14 +63,14 @@ tl::expected<void, InitError> LambdaApp::build_worker() {
       *ports_.flag_store, clock_, *log_, defaults, std::chrono::seconds(config.flag_cache_ttl_s));
   if (!config.richpanel_api_key.empty()) {
     adapters::richpanel::RichpanelSettings settings = richpanel_settings(config, clock_);
-    settings.observer = vendor_call_log(*log_, metrics_);
+    settings.observer = vendor_call_log(*log_, *metrics_);
     auto api = std::make_shared<adapters::richpanel::RichpanelApi>(std::move(settings));
     helpdesk_ = std::make_unique<adapters::richpanel::RichpanelHelpdesk>(api);
     orders_ = std::make_unique<adapters::richpanel::RichpanelOrderSource>(api);
   }
   if (!config.shopify_shop.empty() && !config.shopify_access_token.empty()) {
     adapters::shopify::ShopifySettings settings = shopify_settings(config);
-    settings.observer = vendor_call_log(*log_, metrics_);
+    settings.observer = vendor_call_log(*log_, *metrics_);
     order_search_ = std::make_unique<adapters::shopify::ShopifyOrderSearch>(std::move(settings));
   }
   std::vector<std::string> errors;
@@ -85,17 +88,21 @@ tl::expected<void, InitError> LambdaApp::build_worker() {
   }
   catalog_ = std::move(templates.catalog);
   core::pipeline::PipelineDeps deps{*ports_.state,   *flags_,   clock_,
-                                    *log_,           metrics_,  engine_->engine(),
+                                    *log_,           *metrics_, engine_->engine(),
                                     helpdesk_.get(), &catalog_, config.richpanel_bot_author_id};
   pipeline_ = std::make_unique<core::pipeline::Pipeline>(deps);
   WorkerHandlerSettings settings;
   settings.max_receives = config.queue_max_receives;
   settings.event_deadline = std::chrono::seconds(config.event_deadline_s());
-  worker_handler_ =
-      std::make_unique<WorkerHandler>(WorkerHandlerDeps{*pipeline_, ports_.queue.get(), clock_,
-                                                        random_, *log_, metrics_, ports_.send_dead},
-                                      settings);
+  worker_handler_ = std::make_unique<WorkerHandler>(
+      WorkerHandlerDeps{*pipeline_, ports_.queue.get(), clock_, random_, *log_, *metrics_,
+                        ports_.send_dead},
+      settings);
   return {};
+}
+
+std::size_t LambdaApp::flush_metrics() {
+  return metrics_->flush(adapters::observability::FileLineSink::standard_output());
 }
 
 core::Result<std::string> LambdaApp::invoke(const Invocation& invocation) {
