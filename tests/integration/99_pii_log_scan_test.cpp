@@ -3,6 +3,7 @@
 // (start_lambda), CloudWatch EMF lines included. Self-contained when run alone.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "tests/integration/helpers.h"
@@ -167,6 +168,10 @@ TEST_CASE("logs: no PII or secret in any rpmw log; every stdout line is a JSON e
 
   const std::vector<LogFile> logs = all_server_logs();
   REQUIRE_FALSE(logs.empty());
+  // The Lambda processes' logs are part of the scan (start_lambda registers them).
+  CHECK(std::count_if(logs.begin(), logs.end(), [](const LogFile& log) {
+          return log.path.filename().string().starts_with("lambda-pii-");
+        }) == 4);
   std::size_t lines_scanned = 0;
   std::size_t hits = 0;
   std::size_t malformed = 0;
