@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "adapters/observability/emf_metrics.h"
 #include "adapters/observability/json_line_log.h"
-#include "adapters/observability/prometheus_metrics.h"
 #include "app/lambda/ingress_handler.h"
 #include "app/lambda/lambda_runtime.h"
 #include "app/lambda/runtime_api_client.h"
@@ -20,13 +20,17 @@ namespace rpmw::app::lambda {
 
 class LambdaApp {
  public:
-  static tl::expected<std::unique_ptr<LambdaApp>, InitError> create(const Config& config,
-                                                                    HandlerKind kind);
+  // `function_name`: AWS_LAMBDA_FUNCTION_NAME, a property of the EMF lines.
+  static tl::expected<std::unique_ptr<LambdaApp>, InitError> create(
+      const Config& config, HandlerKind kind, const std::string& function_name);
 
   // The response body for one invocation, or the error reported to Lambda (its code becomes the
   // errorMessage; Runtime.* errorType by kind).
   core::Result<std::string> invoke(const Invocation& invocation);
   core::EventLog& log() { return *log_; }
+  // Writes the metrics recorded since the last call as CloudWatch EMF lines to stdout (the log
+  // stream); nothing when nothing changed. Returns the number of lines.
+  std::size_t flush_metrics();
 
  private:
   LambdaApp() = default;
@@ -38,8 +42,8 @@ class LambdaApp {
   SystemRandom random_;
   LambdaPorts ports_;
   std::unique_ptr<adapters::observability::JsonLineLog> log_;
-  // CloudWatch EMF output is not wired yet; the counters are kept for parity with the server.
-  adapters::observability::PrometheusMetrics metrics_;
+  // What changed per invocation, printed as EMF lines (no /metrics endpoint on Lambda).
+  std::unique_ptr<adapters::observability::EmfMetrics> metrics_;
 
   std::unique_ptr<core::ingest::RateLimiter> limiter_;
   std::unique_ptr<core::ingest::Ingress> ingress_;

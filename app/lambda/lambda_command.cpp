@@ -59,7 +59,8 @@ int run_lambda(const ConfigResult& loaded) {
   const auto kind =
       handler == "ingress" ? lambda::HandlerKind::ingress : lambda::HandlerKind::worker;
   const auto init_started = std::chrono::steady_clock::now();
-  auto app = lambda::LambdaApp::create(lambda_config(loaded.config), kind);
+  auto app = lambda::LambdaApp::create(lambda_config(loaded.config), kind,
+                                       env_or("AWS_LAMBDA_FUNCTION_NAME"));
   if (!app) return init_failed(runtime, app.error().type, app.error().message);
   core::EventLog& log = (*app)->log();
   log.write(core::LogEvent(core::LogLevel::info, "system.lambda.init.complete")
@@ -86,6 +87,9 @@ int run_lambda(const ConfigResult& loaded) {
       ::setenv("_X_AMZN_TRACE_ID", invocation->trace_id.c_str(), 1);
     }
     auto result = (*app)->invoke(*invocation);
+    // Before the response: once it is posted Lambda may freeze the sandbox, and the invocation's
+    // metrics are then already on the log stream (a few hundred bytes, microseconds).
+    (*app)->flush_metrics();
     core::Status posted = result
                               ? runtime.respond(invocation->request_id, *result)
                               : runtime.fail(invocation->request_id,

@@ -14,9 +14,9 @@ std::unique_ptr<DecisionStack> DecisionStack::create(const DecisionStackDeps& de
   defaults.richpanel_configured = !config.richpanel_api_key.empty();
   defaults.llm_configured = !config.llm_base_url.empty();
   defaults.initial = config.flags;
-  stack->flags_ = std::make_unique<core::flags::FlagService>(
-      deps.flag_store, deps.clock, deps.log, defaults,
-      std::chrono::seconds(config.flag_cache_ttl_s));
+  stack->flags_ =
+      std::make_unique<core::flags::FlagService>(deps.flag_store, deps.clock, deps.log, defaults,
+                                                 std::chrono::seconds(config.flag_cache_ttl_s));
   if (!config.richpanel_api_key.empty()) {
     adapters::richpanel::RichpanelSettings settings = richpanel_settings(config, deps.clock);
     settings.observer = vendor_call_log(deps.log, deps.metrics);

@@ -14,9 +14,9 @@ IngressSetup ingress_setup(const Config& config, const std::vector<std::string>&
   setup.auth.tokens = webhook_tokens;
   setup.auth.query_token_enabled = config.webhook_query_token;
   setup.auth.hmac_secrets = config.webhook_hmac_secrets;
-  setup.rate = core::ingest::RateLimitSettings{config.ingress_rate, config.ingress_burst,
-                                               config.ingress_source_rate,
-                                               config.ingress_source_burst};
+  setup.rate =
+      core::ingest::RateLimitSettings{config.ingress_rate, config.ingress_burst,
+                                      config.ingress_source_rate, config.ingress_source_burst};
   setup.ingress.limits.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
   setup.ingress.limits.max_depth = config.max_json_depth;
   setup.ingress.max_queue_depth = config.queue_max_depth;

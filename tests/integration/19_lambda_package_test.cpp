@@ -54,7 +54,7 @@ struct Sandbox {
     for (std::string& a : bootstrap_argv(task() / "bootstrap")) args.push_back(std::move(a));
     std::map<std::string, std::string> full = env;
     full["LAMBDA_TASK_ROOT"] = kTaskRoot;
-    return start_lambda(handler, api, dir, "chroot-" + handler, full, "/usr/sbin/chroot", args);
+    return start_lambda(handler, api, "chroot-" + handler, full, "/usr/sbin/chroot", args);
   }
 
   TempDir dir;
@@ -120,7 +120,7 @@ TEST_SUITE("lambda-package") {
     FakeLambdaRuntimeProcess api(box.dir);
     // Outside the chroot (it needs /bin/sh); the loader still loads the zip's libraries only.
     const std::string task = box.task().string();
-    auto rpmw = start_lambda("ingress", api.address(), box.dir, "bootstrap",
+    auto rpmw = start_lambda("ingress", api.address(), "bootstrap",
                              {{"LAMBDA_TASK_ROOT", task},
                               {"RPMW_DATA_DIR", (box.dir / "data").string()},
                               {"RPMW_WEBHOOK_TOKENS", kWebhookToken}},

@@ -142,7 +142,9 @@ TEST_CASE("aws e2e: ingress Lambda → SQS FIFO → worker Lambda → Richpanel,
 
   FakeRichpanelProcess richpanel(dir);
   richpanel.put_ticket(ticket_fixture("aws-1", "email", "aws-1-c1",
-                                      "I want to return the shoes I bought, they do not fit."));
+                                      "I want to return the shoes I bought, they do not fit. "
+                                      "Mail me at jane.doe+pii@example.com or call "
+                                      "+1 415-555-0199."));
   richpanel.put_ticket(ticket_fixture("aws-2", "email", "aws-2-c1",
                                       "The app keeps crashing when I open it on my phone."));
   std::map<std::string, std::string> aws_env = stack.rpmw_env(richpanel);
@@ -150,7 +152,7 @@ TEST_CASE("aws e2e: ingress Lambda → SQS FIFO → worker Lambda → Richpanel,
 
   // ---- ingress
   FakeLambdaRuntimeProcess ingress_api(dir, "ingress-api");
-  auto ingress = start_lambda("ingress", ingress_api.address(), dir, "rpmw-ingress", aws_env);
+  auto ingress = start_lambda("ingress", ingress_api.address(), "rpmw-ingress", aws_env);
   auto post = [&](const std::string& token, const std::string& body) {
     const Headers headers{{"Content-Type", "application/json"}, {"X-Middleware-Token", token}};
     return apigw_response(ingress_api.outcome(
@@ -178,7 +180,7 @@ TEST_CASE("aws e2e: ingress Lambda → SQS FIFO → worker Lambda → Richpanel,
 
   // ---- worker: aws-1, a redelivery of it, a broken record, then aws-2 (after the failure).
   FakeLambdaRuntimeProcess worker_api(dir, "worker-api");
-  auto worker = start_lambda("worker", worker_api.address(), dir, "rpmw-worker", aws_env);
+  auto worker = start_lambda("worker", worker_api.address(), "rpmw-worker", aws_env);
   SqsMessage redelivered = aws1;
   redelivered.id = "redelivered-1";
   const SqsMessage broken("broken-1", "aws-9", "not an envelope", 1);

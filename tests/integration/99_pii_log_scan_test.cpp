@@ -1,10 +1,13 @@
 // Runs last (doctest orders by file): seeds PII through webhooks, then scans every log line that
-// every rpmw process of this test binary wrote. Self-contained when run alone.
+// every rpmw process of this test binary wrote: `rpmw serve` (RpmwServer) and `rpmw lambda`
+// (start_lambda), CloudWatch EMF lines included. Self-contained when run alone.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "tests/integration/helpers.h"
+#include "tests/integration/lambda_helpers.h"
 
 namespace rpmw::itest {
 
@@ -74,7 +77,7 @@ TEST_CASE("logs: the scanner itself flags PII and malformed lines") {
   CHECK_FALSE(is_log_event(R"(["ts","level","event"])"));
 }
 
-TEST_CASE("logs: no PII or secret in any server log; every stdout line is a JSON event") {
+TEST_CASE("logs: no PII or secret in any rpmw log; every stdout line is a JSON event") {
   {
     RpmwServer server(with_env({{"RPMW_WEBHOOK_HMAC_SECRETS", "pii-hmac-secret-1"}}));
     HttpClient client;
@@ -128,9 +131,47 @@ TEST_CASE("logs: no PII or secret in any server log; every stdout line is a JSON
     REQUIRE(wait_for_decisions(server, accepted));
     CHECK(server.stop() == 0);  // flush and close the log
   }
+  {
+    // The Lambda path: ingress (accepted, duplicate, rejected) and worker see the same text.
+    TempDir dir("pii-lambda");
+    FakeLambdaRuntimeProcess ingress_api(dir, "api-ingress");
+    FakeLambdaRuntimeProcess worker_api(dir, "api-worker");
+    const std::map<std::string, std::string> env = {{"RPMW_DATA_DIR", (dir / "data").string()},
+                                                    {"RPMW_WEBHOOK_TOKENS", kWebhookToken},
+                                                    {"RPMW_LOG_LEVEL", "debug"}};
+    auto ingress = start_lambda("ingress", ingress_api.address(), "pii-ingress", env);
+    auto worker = start_lambda("worker", worker_api.address(), "pii-worker", env);
+    const std::string msg = pii_message();
+    const std::string body = webhook_body("pii-l-1", "pii-l-m-1", {{"customer_message", msg}});
+    const Headers good{{"Content-Type", "application/json"}, {"X-Middleware-Token", kWebhookToken}};
+    const Headers bad{{"Content-Type", "application/json"},
+                      {"X-Middleware-Token", "jane.doe+pii@example.com"}};
+    auto status = [&](const Headers& headers, const std::string& b) {
+      return apigw_response(ingress_api.outcome(ingress_api.invoke(
+                                apigw_event("POST", "/webhooks/richpanel", headers, b))))
+          .at("statusCode")
+          .as_int64();
+    };
+    CHECK(status(good, body) == 202);
+    CHECK(status(good, body) == 200);
+    CHECK(status(bad, body) == 401);
+    CHECK(status(good, R"({"customer_message":")" + msg + "\"}") == 400);
+    const json::object outcome = worker_api.outcome(worker_api.invoke(
+        sqs_event({{"pii-l-sqs-1", "pii-l-1", envelope("pii-l-1", "pii-l-m-1", msg)},
+                   {"pii-l-sqs-2", "pii-l-2", "not an envelope: " + msg}}),
+        60000));
+    CHECK(failed_items(outcome) == std::vector<std::string>{"pii-l-sqs-2"});
+    // Stopped before the scan, so no line is still being written.
+    ingress->stop();
+    worker->stop();
+  }
 
   const std::vector<LogFile> logs = all_server_logs();
   REQUIRE_FALSE(logs.empty());
+  // The Lambda processes' logs are part of the scan (start_lambda registers them).
+  CHECK(std::count_if(logs.begin(), logs.end(), [](const LogFile& log) {
+          return log.path.filename().string().starts_with("lambda-pii-");
+        }) == 4);
   std::size_t lines_scanned = 0;
   std::size_t hits = 0;
   std::size_t malformed = 0;

@@ -42,7 +42,7 @@ json::object FakeLambdaRuntimeProcess::stats() {
 }
 
 std::unique_ptr<Process> start_lambda(const std::string& handler, const std::string& api,
-                                      const TempDir& dir, const std::string& name,
+                                      const std::string& name,
                                       const std::map<std::string, std::string>& env,
                                       const std::string& program,
                                       const std::vector<std::string>& args) {
@@ -60,8 +60,10 @@ std::unique_ptr<Process> start_lambda(const std::string& handler, const std::str
                  {"AWS_LAMBDA_FUNCTION_NAME", "rpmw-test-" + handler},
                  {"AWS_REGION", "us-east-1"}};
   for (const auto& [k, v] : env) options.env.emplace_back(k, v);
-  options.stdout_path = dir / (name + ".out");
-  options.stderr_path = dir / (name + ".err");
+  // In the suite-wide log directory, so the PII scan (99_pii_log_scan_test.cpp) reads them too.
+  ProcessLogPaths logs = register_process_logs("lambda-" + name);
+  options.stdout_path = std::move(logs.stdout_path);
+  options.stderr_path = std::move(logs.stderr_path);
   return std::make_unique<Process>(options);
 }
 

@@ -33,9 +33,10 @@ class FakeLambdaRuntimeProcess {
   HttpClient http_;
 };
 
-// `rpmw lambda` (or `program args…` for the chroot) with the Lambda environment.
+// `rpmw lambda` (or `program args…` for the chroot) with the Lambda environment. Its stdout and
+// stderr go to the suite-wide log directory (options().stdout_path), scanned for PII at the end.
 std::unique_ptr<Process> start_lambda(const std::string& handler, const std::string& api,
-                                      const TempDir& dir, const std::string& name,
+                                      const std::string& name,
                                       const std::map<std::string, std::string>& env,
                                       const std::string& program = {},
                                       const std::vector<std::string>& args = {"lambda"});

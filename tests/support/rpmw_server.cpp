@@ -47,6 +47,17 @@ std::vector<LogFile> all_server_logs() {
   return registry();
 }
 
+ProcessLogPaths register_process_logs(const std::string& name) {
+  static std::atomic<int> next_id{1};
+  const std::string stem = name + "-" + std::to_string(next_id++);
+  ProcessLogPaths paths{suite_log_dir() / (stem + ".stdout.log"),
+                        suite_log_dir() / (stem + ".stderr.log")};
+  std::lock_guard lock(registry_mutex);
+  registry().push_back(LogFile{paths.stdout_path, true, false});
+  registry().push_back(LogFile{paths.stderr_path, false, false});
+  return paths;
+}
+
 std::string RpmwServer::binary() {
   const char* bin = std::getenv("RPMW_BIN");
   if (bin == nullptr || *bin == '\0') {

@@ -37,9 +37,19 @@ struct LogFile {
   bool killed = false;  // ended by SIGKILL: a last line without '\n' may be cut short
 };
 
-// Every log file any RpmwServer of this test binary has written so far; the files live in one
-// suite-wide directory that outlasts the individual tests (for the PII scan).
+// Every log file any RpmwServer (or process registered with register_process_logs) of this test
+// binary has written so far; the files live in one suite-wide directory that outlasts the
+// individual tests (for the PII scan).
 std::vector<LogFile> all_server_logs();
+
+// Fresh stdout/stderr paths in that suite-wide directory for an rpmw process that is not an
+// RpmwServer (`rpmw lambda`), registered so all_server_logs() and the PII scan include them.
+// `name` is made unique per call.
+struct ProcessLogPaths {
+  std::filesystem::path stdout_path;
+  std::filesystem::path stderr_path;
+};
+ProcessLogPaths register_process_logs(const std::string& name);
 
 // `$RPMW_BIN serve` on 127.0.0.1 with a private data dir. The constructor starts it and waits
 // until it is ready; the destructor always stops it.
