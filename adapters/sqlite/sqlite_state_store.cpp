@@ -195,20 +195,22 @@ core::Status SqliteStateStore::finish_event(const std::string& event_key, core::
   return guarded([&]() -> core::Status {
     std::lock_guard lock(mutex_);
     const std::int64_t now_ms = core::to_epoch_ms(clock_.now());
-    // One transaction: a crash leaves both the status and the decision, or neither.
+    // One transaction: a crash leaves both the status and the decision, or neither. An event
+    // that is already done stays as its first finisher left it (two workers whose leases
+    // overlapped must not leave two decisions).
     return db_->transaction([&]() -> core::Status {
       auto upsert = db_->prepare(
           "INSERT INTO state_events(event_key, status, first_seen_ms, last_seen_ms, attempts, "
           "expires_at_ms) VALUES (?1, ?2, ?3, ?3, 1, ?4) "
           "ON CONFLICT(event_key) DO UPDATE SET status = ?2, last_seen_ms = ?3, expires_at_ms = "
-          "?4");
+          "?4 WHERE state_events.status != 'done'");
       if (!upsert) return err(upsert);
       upsert->bind(1, event_key)
           .bind(2, event_status_text(status))
           .bind(3, now_ms)
           .bind(4, now_ms + options_.event_ttl.count());
       if (auto ok = upsert->run(); !ok) return ok;
-      if (!decision) return {};
+      if (!decision || db_->changes() == 0) return {};
       auto insert = db_->prepare(
           "INSERT INTO state_decisions(ticket_id, event_key, event_id, trace_id, at_ms, json, "
           "expires_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");

@@ -35,6 +35,7 @@ namespace rpmw::contracts {
 
 TEST_CASE_TEMPLATE_INVOKE(state_events_idempotent, DynamoDbBackend);
 TEST_CASE_TEMPLATE_INVOKE(state_finish_stores_decision, DynamoDbBackend);
+TEST_CASE_TEMPLATE_INVOKE(state_finish_once, DynamoDbBackend);
 TEST_CASE_TEMPLATE_INVOKE(state_get_action, DynamoDbBackend);
 TEST_CASE_TEMPLATE_INVOKE(state_claim_action, DynamoDbBackend);
 TEST_CASE_TEMPLATE_INVOKE(state_conversation_cas, DynamoDbBackend);

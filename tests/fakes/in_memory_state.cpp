@@ -60,6 +60,11 @@ core::Status InMemoryStateStore::finish_event(const std::string& event_key,
   if (auto failure = take_failure("finish_event")) return unexpected(*failure);
   const std::int64_t now = now_ms();
   auto& entry = events_[event_key];
+  // Already done: the first finisher's record stands (overlapping leases, spec/01).
+  if (!entry.value.event_key.empty() && entry.value.status == core::EventStatus::done &&
+      entry.expires_at_ms > now) {
+    return {};
+  }
   if (entry.value.event_key.empty()) {  // finished without begin_event
     entry.value =
         core::EventRecord{event_key, status, core::from_epoch_ms(now), core::from_epoch_ms(now), 1};

@@ -78,6 +78,28 @@ TEST_CASE_TEMPLATE_DEFINE("contracts: state begin and finish event are idempoten
   }
 }
 
+// Two workers whose leases overlapped (a slow event redelivered) both finish the same event: it
+// keeps one decision record, never two.
+TEST_CASE_TEMPLATE_DEFINE("contracts: state a second finish of a done event adds no decision", B,
+                          state_finish_once) {
+  ContractEnv env;
+  auto state = B::make_state(env);
+  REQUIRE(state->begin_event("t1:c1").has_value());
+  REQUIRE(state->begin_event("t1:c1").has_value());  // the redelivery, while the first still runs
+  auto first = contract_decision("t1", "t1:c1", "trc_1", env.clock.now(), R"({"n":1})");
+  REQUIRE(state->finish_event("t1:c1", core::EventStatus::done, first).has_value());
+  env.clock.advance(1s);
+  auto second = contract_decision("t1", "t1:c1", "trc_1", env.clock.now(), R"({"n":2})");
+  REQUIRE(state->finish_event("t1:c1", core::EventStatus::done, second).has_value());
+  auto decisions = state->decisions_for_ticket("t1", 10);
+  REQUIRE(decisions.has_value());
+  CHECK(decisions->size() == 1);
+  auto event = state->get_event("t1:c1");
+  REQUIRE(event.has_value());
+  REQUIRE(event->has_value());
+  CHECK((*event)->status == core::EventStatus::done);
+}
+
 TEST_CASE_TEMPLATE_DEFINE("contracts: state finish_event stores the decision with the status", B,
                           state_finish_stores_decision) {
   ContractEnv env;

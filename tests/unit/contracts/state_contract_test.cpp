@@ -12,6 +12,7 @@ namespace rpmw::contracts {
 // The state behaviours live in state_contract.h so the AWS test binary can run them too.
 TEST_CASE_TEMPLATE_INVOKE(state_events_idempotent, SqliteBackend, FakeBackend);
 TEST_CASE_TEMPLATE_INVOKE(state_finish_stores_decision, SqliteBackend, FakeBackend);
+TEST_CASE_TEMPLATE_INVOKE(state_finish_once, SqliteBackend, FakeBackend);
 TEST_CASE_TEMPLATE_INVOKE(state_get_action, SqliteBackend, FakeBackend);
 TEST_CASE_TEMPLATE_INVOKE(state_claim_action, SqliteBackend, FakeBackend);
 TEST_CASE_TEMPLATE_INVOKE(state_conversation_cas, SqliteBackend, FakeBackend);
