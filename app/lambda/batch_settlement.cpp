@@ -47,13 +47,6 @@ core::Status BatchSettlement::dead_letter(const std::string& receipt, const std:
         Entry{sent ? Settlement::dead_lettered_explicitly : Settlement::dead_letter, reason};
     return sent;
   }
-  if (inner_ != nullptr && last_receive) {
-    auto moved = inner_->dead_letter(receipt, reason);
-    // A failed move is reported as failed: the redrive policy still catches the record.
-    entries_[receipt] =
-        Entry{moved ? Settlement::dead_lettered_explicitly : Settlement::dead_letter, reason};
-    return moved;
-  }
   entries_[receipt] = Entry{Settlement::dead_letter, reason};
   return {};
 }

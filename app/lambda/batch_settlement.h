@@ -3,13 +3,13 @@
 // one SQS batch was settled (ack / retry later / dead letter) so the handler can answer with
 // batchItemFailures. Lambda deletes the records it is not told about, so an ack needs no call.
 //
-// Dead letters: without a real queue (`inner` null) a dead-lettered record is reported as failed
-// and the queue's redrive policy (maxReceiveCount) moves it to the DLQ after its last receive.
-// With a real queue wired, a record whose receive count reached `max_receives` (its last chance
-// anyway) is dead-lettered explicitly so the DLQ keeps the reason; earlier permanent failures are
-// reported and redriven like transient ones (the pipeline is idempotent, and SQS removes a record
-// from its group only when it is deleted). retry_later also forwards the delay to the real queue
-// (a visibility change) so a Retry-After is honoured.
+// Dead letters: without a sender a dead-lettered record is reported as failed and the queue's
+// redrive policy (maxReceiveCount) moves it to the DLQ after its last receive. With a sender (the
+// aws profile: a copy to the DLQ), a record whose receive count reached `max_receives` (its last
+// chance anyway) is dead-lettered explicitly so the DLQ keeps the reason; earlier permanent
+// failures are reported and redriven like transient ones (the pipeline is idempotent, and SQS
+// removes a record from its group only when it is deleted). retry_later also forwards the delay to
+// the real queue (`inner`: a visibility change) so a Retry-After is honoured.
 #include <functional>
 #include <map>
 #include <string>

@@ -71,8 +71,15 @@ struct Harness {
         kit(rpmw::app::EngineKit::embedded()),
         pipeline(
             PipelineDeps{state, flags, clock, log, metrics, kit->engine(), nullptr, nullptr, ""}) {}
+  // With a queue, dead letters on the last receive go to it, as the aws profile's sender does.
   WorkerHandler handler(rpmw::core::EventQueue* queue = nullptr) {
-    return WorkerHandler(WorkerHandlerDeps{pipeline, queue, clock, random, log, metrics},
+    rpmw::app::lambda::DeadLetterSender send_dead;
+    if (queue != nullptr) {
+      send_dead = [queue](const rpmw::core::QueuedEvent& event, const std::string& reason) {
+        return queue->dead_letter(event.receipt, reason);
+      };
+    }
+    return WorkerHandler(WorkerHandlerDeps{pipeline, queue, clock, random, log, metrics, send_dead},
                          WorkerHandlerSettings{});
   }
   std::int64_t now_ms() const { return rpmw::core::to_epoch_ms(clock.now()); }
