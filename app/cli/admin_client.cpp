@@ -89,11 +89,13 @@ std::unique_ptr<AdminBackend> remote_admin(const std::string& base_url, const st
 std::unique_ptr<AdminBackend> local_admin(const Config& config, bool audit) {
   Config quiet = config;
   quiet.log_level = audit ? "info" : "error";
-  auto runtime = Runtime::open(quiet);
+  std::vector<std::string> problems;
+  auto runtime = Runtime::open(quiet, &problems);
   if (!runtime) {
     std::cerr << "rpmw: cannot open the " << quiet.profile << " store ("
               << (quiet.profile == "aws" ? quiet.sqs_queue_url : quiet.database_path())
               << "): " << runtime.error().code << "\n";
+    for (const std::string& p : problems) std::cerr << "  - " << p << "\n";
     return nullptr;
   }
   return std::make_unique<LocalAdmin>(std::move(*runtime));
