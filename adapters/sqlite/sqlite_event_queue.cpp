@@ -29,8 +29,8 @@ CREATE TABLE IF NOT EXISTS queue_messages(
   visible_at_ms INTEGER NOT NULL,
   receive_count INTEGER NOT NULL DEFAULT 0,
   last_error TEXT NOT NULL DEFAULT '',
-  in_flight INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS queue_messages_group_seq ON queue_messages(group_id, seq);
+  in_flight INTEGER NOT NULL DEFAULT 0,
+  prev_seq INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS queue_dead_letters(
   event_id TEXT PRIMARY KEY,
   group_id TEXT NOT NULL,
@@ -49,12 +49,40 @@ CREATE TABLE IF NOT EXISTS queue_dedup_log(
   expires_at_ms INTEGER NOT NULL);
 )sql";
 
-// Visible group heads, oldest first. The NOT EXISTS probe uses queue_messages_group_seq.
+// Before prev_seq, the head query probed an index on (group_id, seq). An rpmw of that time
+// recreates the index when it opens the file and stores prev_seq 0, so finding the index means
+// prev_seq must be derived again from it (once), before the index goes.
+constexpr const char* kMigrateGroupIndex = R"sql(
+UPDATE queue_messages SET prev_seq = COALESCE((SELECT MAX(p.seq) FROM queue_messages p
+  WHERE p.group_id = queue_messages.group_id AND p.seq < queue_messages.seq), 0);
+DROP INDEX queue_messages_group_seq;
+)sql";
+
+// Visible group heads, oldest first: a message whose predecessor in its group has left the
+// queue (prev_seq names no row; a rowid probe, no group index).
 const std::string kSelectHeads =
     "SELECT m.seq, m.event_id, m.group_id, m.dedup_key, m.body, m.trace_id, m.enqueued_at_ms, "
     "m.receive_count, m.last_error, m.in_flight FROM queue_messages m "
     "WHERE m.visible_at_ms <= ?1 AND NOT EXISTS (SELECT 1 FROM queue_messages p "
-    "WHERE p.group_id = m.group_id AND p.seq < m.seq) ORDER BY m.seq LIMIT ?2";
+    "WHERE p.seq = m.prev_seq) ORDER BY m.seq LIMIT ?2";
+
+core::Status migrate(SqliteDb& db) {
+  auto has_prev = db.query_text(
+      "SELECT COUNT(*) FROM pragma_table_info('queue_messages') WHERE name = 'prev_seq'");
+  if (!has_prev) return tl::unexpected(has_prev.error());
+  if (*has_prev == "0") {
+    if (auto ok = db.exec("ALTER TABLE queue_messages ADD COLUMN prev_seq INTEGER NOT NULL "
+                          "DEFAULT 0");
+        !ok)
+      return ok;
+  }
+  auto has_index = db.query_text(
+      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+      "name = 'queue_messages_group_seq'");
+  if (!has_index) return tl::unexpected(has_index.error());
+  if (*has_index != "0") return db.exec(kMigrateGroupIndex);
+  return {};
+}
 
 struct HeadRow {
   std::int64_t seq = 0;
@@ -94,7 +122,10 @@ core::Result<std::unique_ptr<SqliteEventQueue>> SqliteEventQueue::open(
   return guarded([&]() -> core::Result<std::unique_ptr<SqliteEventQueue>> {
     auto db = SqliteDb::open(config);
     if (!db) return err(db);
-    auto created = (*db)->transaction([&] { return (*db)->exec(kSchema); });
+    auto created = (*db)->transaction([&]() -> core::Status {
+      if (auto ok = (*db)->exec(kSchema); !ok) return ok;
+      return migrate(**db);
+    });
     if (!created) return err(created);
     auto checkpoint_db = SqliteDb::open(config);
     if (!checkpoint_db) return err(checkpoint_db);
@@ -241,6 +272,7 @@ void SqliteEventQueue::commit_batch(std::vector<PendingEnqueue*>& batch) {
       // Under the write lock: learn the keys other connections logged since our last look.
       if (auto ok = sync_dedup(now_ms); !ok) return ok;
       synced_id = dedup_log_id_;
+      if (auto ok = group_tails_.sync(*db_); !ok) return ok;
       for (auto* item : batch) {
         if (auto ok = insert_one(*item, now_ms, added_keys); !ok) return ok;
       }
@@ -250,8 +282,10 @@ void SqliteEventQueue::commit_batch(std::vector<PendingEnqueue*>& batch) {
       // Rolled back: forget the keys this batch would have logged.
       for (const auto& key : added_keys) dedup_.erase(key);
       if (synced_id != 0) dedup_log_id_ = synced_id;
+      group_tails_.rolled_back();
       for (auto* item : batch) item->result = tl::unexpected(status.error());
     } else {
+      group_tails_.committed();
       inserted = std::any_of(batch.begin(), batch.end(),
                              [](const PendingEnqueue* item) { return !item->result->duplicate; });
     }
@@ -293,16 +327,18 @@ core::Status SqliteEventQueue::insert_one(PendingEnqueue& item, std::int64_t now
   std::string event_id = core::make_event_id(core::from_epoch_ms(now_ms), random_);
   auto insert = db_->prepare(
       "INSERT INTO queue_messages(event_id, group_id, dedup_key, body, trace_id, enqueued_at_ms, "
-      "visible_at_ms, receive_count, last_error, in_flight) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 0, '', 0)");
+      "visible_at_ms, receive_count, last_error, in_flight, prev_seq) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 0, '', 0, ?7)");
   if (!insert) return err(insert);
   insert->bind(1, event_id)
       .bind(2, req.group)
       .bind(3, req.dedup_key)
       .bind(4, req.body)
       .bind(5, req.trace_id)
-      .bind(6, now_ms);
+      .bind(6, now_ms)
+      .bind(7, group_tails_.tail(req.group));
   if (auto ok = insert->run(); !ok) return ok;
+  group_tails_.added(req.group, db_->last_insert_rowid());
   if (!req.dedup_key.empty()) {
     const std::int64_t expires = now_ms + options_.dedup_window.count();
     auto remember = db_->prepare(
@@ -547,22 +583,39 @@ core::Status SqliteEventQueue::redrive(const std::string& event_id) {
   auto status = guarded([&]() -> core::Status {
     std::lock_guard lock(db_mutex_);
     const std::int64_t now_ms = core::to_epoch_ms(clock_.now());
-    return db_->transaction([&]() -> core::Status {
+    auto done = db_->transaction([&]() -> core::Status {
+      if (auto ok = group_tails_.sync(*db_); !ok) return ok;
+      std::string group;
+      {  // scoped: the statement resets before the rows it reads are deleted
+        auto find = db_->prepare("SELECT group_id FROM queue_dead_letters WHERE event_id = ?1");
+        if (!find) return err(find);
+        find->bind(1, event_id);
+        auto found = find->step();
+        if (!found) return err(found);
+        if (!*found) return core::fail(ErrorKind::not_found, "dead_letter_not_found");
+        group = find->column_text(0);
+      }
       // A new seq puts it at the tail of its group; its age restarts like a fresh enqueue.
       auto copy = db_->prepare(
           "INSERT INTO queue_messages(event_id, group_id, dedup_key, body, trace_id, "
-          "enqueued_at_ms, visible_at_ms, receive_count, last_error, in_flight) "
-          "SELECT event_id, group_id, dedup_key, body, trace_id, ?2, ?2, 0, '', 0 "
+          "enqueued_at_ms, visible_at_ms, receive_count, last_error, in_flight, prev_seq) "
+          "SELECT event_id, group_id, dedup_key, body, trace_id, ?2, ?2, 0, '', 0, ?3 "
           "FROM queue_dead_letters WHERE event_id = ?1");
       if (!copy) return err(copy);
-      copy->bind(1, event_id).bind(2, now_ms);
+      copy->bind(1, event_id).bind(2, now_ms).bind(3, group_tails_.tail(group));
       if (auto ok = copy->run(); !ok) return ok;
-      if (db_->changes() == 0) return core::fail(ErrorKind::not_found, "dead_letter_not_found");
+      group_tails_.added(group, db_->last_insert_rowid());
       auto remove = db_->prepare("DELETE FROM queue_dead_letters WHERE event_id = ?1");
       if (!remove) return err(remove);
       remove->bind(1, event_id);
       return remove->run();
     });
+    if (done) {
+      group_tails_.committed();
+    } else {
+      group_tails_.rolled_back();
+    }
+    return done;
   });
   if (status) notify();
   return status;

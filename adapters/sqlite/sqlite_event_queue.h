@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/sqlite/group_tails.h"
 #include "adapters/sqlite/sqlite_db.h"
 #include "core/ports/clock.h"
 #include "core/ports/event_queue.h"
@@ -66,6 +67,11 @@ class SqliteEventQueue final : public core::EventQueue {
   // Group-commit figures, for benchmarks and tests.
   std::int64_t enqueue_transactions() const { return transactions_.load(); }
   std::int64_t enqueued_requests() const { return batched_requests_.load(); }
+  // Groups this connection tracks for chaining (tests: pruning keeps it bounded).
+  std::size_t tracked_groups() {
+    std::lock_guard lock(db_mutex_);
+    return group_tails_.size();
+  }
 
   // Runs `f(SqliteDb&)` under the connection lock (tests, diagnostics).
   template <class F>
@@ -116,6 +122,7 @@ class SqliteEventQueue final : public core::EventQueue {
   };
   std::unordered_map<std::string, DedupEntry> dedup_;  // keys of the window, by dedup key
   std::int64_t dedup_log_id_ = 0;                      // last queue_dedup_log row read
+  GroupTails group_tails_;  // chains new messages to their group's predecessor
 
   // Group commit: callers queue here; the first one in becomes the leader and commits for all.
   std::mutex batch_mutex_;

@@ -163,27 +163,6 @@ TEST_CASE("sqlite queue: a long poll notices an enqueue made through another con
   CHECK((*got)[0].body == "from-elsewhere");
 }
 
-TEST_CASE("sqlite queue: the head query probes the group index") {
-  TempDbPath file;
-  fakes::FakeClock clock;
-  fakes::SeededRandom random;
-  auto queue = open_queue(file, clock, random);
-  const std::string plan = queue->with_db([](SqliteDb& db) {
-    auto stmt = db.prepare(
-        "EXPLAIN QUERY PLAN SELECT m.seq FROM queue_messages m WHERE m.visible_at_ms <= 0 AND "
-        "NOT EXISTS (SELECT 1 FROM queue_messages p WHERE p.group_id = m.group_id AND "
-        "p.seq < m.seq) ORDER BY m.seq LIMIT 4");
-    REQUIRE(stmt.has_value());
-    std::string details;
-    while (stmt->step().value_or(false)) details += stmt->column_text(3) + "\n";
-    return details;
-  });
-  INFO(plan);
-  CHECK(plan.find("USING COVERING INDEX queue_messages_group_seq (group_id=? AND seq<?)") !=
-        std::string::npos);
-  CHECK(plan.find("USE TEMP B-TREE") == std::string::npos);  // ordered by rowid, no sort
-}
-
 TEST_CASE("sqlite queue: a full disk comes back as unavailable sqlite_full") {
   TempDbPath file;
   fakes::FakeClock clock;

@@ -1,0 +1,72 @@
+#include "adapters/sqlite/group_tails.h"
+
+#include <algorithm>
+
+namespace rpmw::adapters::sqlite {
+
+core::Status GroupTails::sync(SqliteDb& db) {
+  auto fresh = db.prepare("SELECT seq, group_id FROM queue_messages WHERE seq > ?1 ORDER BY seq");
+  if (!fresh) return tl::unexpected(fresh.error());
+  fresh->bind(1, loaded_ ? last_seq_ : std::int64_t{0});
+  for (;;) {
+    auto row = fresh->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    last_seq_ = fresh->column_int64(0);
+    tails_[fresh->column_text(1)] = last_seq_;
+  }
+  loaded_ = true;
+  last_seq_before_ = last_seq_;
+  undo_.clear();
+  if (tails_.size() >= prune_at_) return prune(db);
+  return {};
+}
+
+core::Status GroupTails::prune(SqliteDb& db) {
+  // Rows leave the queue oldest first in their group, so a tail older than the oldest row left
+  // belongs to an empty group.
+  auto oldest = db.prepare("SELECT MIN(seq) FROM queue_messages");
+  if (!oldest) return tl::unexpected(oldest.error());
+  auto row = oldest->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row || oldest->column_is_null(0)) {
+    tails_.clear();
+  } else {
+    const std::int64_t min_seq = oldest->column_int64(0);
+    std::erase_if(tails_, [&](const auto& entry) { return entry.second < min_seq; });
+  }
+  // Amortised: the next prune waits until the map has doubled.
+  prune_at_ = std::max(kMinPruneSize, tails_.size() * 2);
+  return {};
+}
+
+std::int64_t GroupTails::tail(const std::string& group) const {
+  const auto found = tails_.find(group);
+  return found == tails_.end() ? 0 : found->second;
+}
+
+void GroupTails::added(const std::string& group, std::int64_t seq) {
+  auto [it, inserted] = tails_.try_emplace(group, seq);
+  undo_.emplace_back(group, inserted ? 0 : it->second);
+  it->second = seq;
+  last_seq_ = seq;
+}
+
+void GroupTails::committed() {
+  undo_.clear();
+  last_seq_before_ = last_seq_;
+}
+
+void GroupTails::rolled_back() {
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    if (it->second == 0) {
+      tails_.erase(it->first);
+    } else {
+      tails_[it->first] = it->second;
+    }
+  }
+  undo_.clear();
+  last_seq_ = last_seq_before_;
+}
+
+}  // namespace rpmw::adapters::sqlite
