@@ -4,17 +4,12 @@
 
 namespace rpmw::adapters::sqlite {
 
-core::Status GroupTails::sync(SqliteDb& db) {
-  auto fresh = db.prepare("SELECT seq, group_id FROM queue_messages WHERE seq > ?1 ORDER BY seq");
-  if (!fresh) return tl::unexpected(fresh.error());
-  fresh->bind(1, loaded_ ? last_seq_ : std::int64_t{0});
-  for (;;) {
-    auto row = fresh->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) break;
-    last_seq_ = fresh->column_int64(0);
-    tails_[fresh->column_text(1)] = last_seq_;
-  }
+void GroupTails::seen(std::string group, std::int64_t seq) {
+  last_seq_ = seq;
+  tails_[std::move(group)] = seq;
+}
+
+core::Status GroupTails::synced(SqliteDb& db) {
   loaded_ = true;
   last_seq_before_ = last_seq_;
   undo_.clear();

@@ -21,9 +21,12 @@ namespace rpmw::adapters::sqlite {
 
 class GroupTails {
  public:
-  // Inside a write transaction: learn the rows other connections added since the last look (the
-  // whole table the first time) and forget groups whose tail has left the queue.
-  core::Status sync(SqliteDb& db);
+  // A sync, inside a write transaction, reads the rows after `synced_through()` (0: the whole
+  // table the first time), passes each to `seen`, then calls `synced`, which also forgets groups
+  // whose tail has left the queue.
+  std::int64_t synced_through() const { return loaded_ ? last_seq_ : 0; }
+  void seen(std::string group, std::int64_t seq);
+  core::Status synced(SqliteDb& db);
   // The seq to store as prev_seq of a new message of `group` (0: none queued).
   std::int64_t tail(const std::string& group) const;
   // This connection added `seq` to `group` in the running transaction.

@@ -267,12 +267,10 @@ void SqliteEventQueue::commit_batch(std::vector<PendingEnqueue*>& batch) {
     std::lock_guard lock(db_mutex_);
     const std::int64_t now_ms = core::to_epoch_ms(clock_.now());
     std::vector<std::string> added_keys;
-    std::int64_t synced_id = 0;
     auto status = db_->transaction([&]() -> core::Status {
       // Under the write lock: learn the keys other connections logged since our last look.
       if (auto ok = sync_dedup(now_ms); !ok) return ok;
-      synced_id = dedup_log_id_;
-      if (auto ok = group_tails_.sync(*db_); !ok) return ok;
+      if (auto ok = sync_messages(now_ms); !ok) return ok;
       for (auto* item : batch) {
         if (auto ok = insert_one(*item, now_ms, added_keys); !ok) return ok;
       }
@@ -281,7 +279,6 @@ void SqliteEventQueue::commit_batch(std::vector<PendingEnqueue*>& batch) {
     if (!status) {
       // Rolled back: forget the keys this batch would have logged.
       for (const auto& key : added_keys) dedup_.erase(key);
-      if (synced_id != 0) dedup_log_id_ = synced_id;
       group_tails_.rolled_back();
       for (auto* item : batch) item->result = tl::unexpected(status.error());
     } else {
@@ -312,6 +309,34 @@ core::Status SqliteEventQueue::sync_dedup(std::int64_t now_ms) {
   return {};
 }
 
+core::Status SqliteEventQueue::sync_messages(std::int64_t now_ms) {
+  auto fresh = db_->prepare(
+      "SELECT seq, group_id, dedup_key, event_id, enqueued_at_ms FROM queue_messages "
+      "WHERE seq > ?1 ORDER BY seq");
+  if (!fresh) return err(fresh);
+  fresh->bind(1, group_tails_.synced_through());
+  for (;;) {
+    auto row = fresh->step();
+    if (!row) return err(row);
+    if (!*row) break;
+    group_tails_.seen(fresh->column_text(1), fresh->column_int64(0));
+    std::string key = fresh->column_text(2);
+    const std::int64_t expires = fresh->column_int64(4) + options_.dedup_window.count();
+    if (!key.empty() && expires > now_ms) dedup_[std::move(key)] = {fresh->column_text(3), expires};
+  }
+  return group_tails_.synced(*db_);
+}
+
+core::Status SqliteEventQueue::log_dedup_key(std::int64_t seq, std::int64_t now_ms) {
+  auto log = db_->prepare(
+      "INSERT INTO queue_dedup_log(dedup_key, event_id, expires_at_ms) SELECT dedup_key, "
+      "event_id, enqueued_at_ms + ?2 FROM queue_messages WHERE seq = ?1 AND dedup_key <> '' "
+      "AND enqueued_at_ms + ?2 > ?3");
+  if (!log) return err(log);
+  log->bind(1, seq).bind(2, std::int64_t{options_.dedup_window.count()}).bind(3, now_ms);
+  return log->run();
+}
+
 core::Status SqliteEventQueue::insert_one(PendingEnqueue& item, std::int64_t now_ms,
                                           std::vector<std::string>& added_keys) {
   const auto& req = *item.request;
@@ -339,15 +364,8 @@ core::Status SqliteEventQueue::insert_one(PendingEnqueue& item, std::int64_t now
       .bind(7, group_tails_.tail(req.group));
   if (auto ok = insert->run(); !ok) return ok;
   group_tails_.added(req.group, db_->last_insert_rowid());
-  if (!req.dedup_key.empty()) {
-    const std::int64_t expires = now_ms + options_.dedup_window.count();
-    auto remember = db_->prepare(
-        "INSERT INTO queue_dedup_log(dedup_key, event_id, expires_at_ms) VALUES (?1, ?2, ?3)");
-    if (!remember) return err(remember);
-    remember->bind(1, req.dedup_key).bind(2, event_id).bind(3, expires);
-    if (auto ok = remember->run(); !ok) return ok;
-    dedup_log_id_ = db_->last_insert_rowid();
-    dedup_[req.dedup_key] = {event_id, expires};
+  if (!req.dedup_key.empty()) {  // the row holds the key; it is logged when the row leaves
+    dedup_[req.dedup_key] = {event_id, now_ms + options_.dedup_window.count()};
     added_keys.push_back(req.dedup_key);
   }
   item.result = core::EnqueueResult{std::move(event_id), false};
@@ -474,6 +492,7 @@ core::Status SqliteEventQueue::move_to_dead_letters(std::int64_t seq, const std:
   if (!copy) return err(copy);
   copy->bind(1, seq).bind(2, now_ms).bind(3, reason);
   if (auto ok = copy->run(); !ok) return ok;
+  if (auto ok = log_dedup_key(seq, now_ms); !ok) return ok;
   auto remove = db_->prepare("DELETE FROM queue_messages WHERE seq = ?1");
   if (!remove) return err(remove);
   remove->bind(1, seq);
@@ -501,9 +520,11 @@ core::Result<SqliteEventQueue::Lease> SqliteEventQueue::find_lease(const std::st
 core::Status SqliteEventQueue::ack(const std::string& receipt) {
   auto status = guarded([&]() -> core::Status {
     std::lock_guard lock(db_mutex_);
+    const std::int64_t now_ms = core::to_epoch_ms(clock_.now());
     return db_->transaction([&]() -> core::Status {
       auto lease = find_lease(receipt);
       if (!lease) return err(lease);
+      if (auto ok = log_dedup_key(lease->seq, now_ms); !ok) return ok;
       auto remove = db_->prepare("DELETE FROM queue_messages WHERE seq = ?1");
       if (!remove) return err(remove);
       remove->bind(1, lease->seq);
@@ -584,7 +605,7 @@ core::Status SqliteEventQueue::redrive(const std::string& event_id) {
     std::lock_guard lock(db_mutex_);
     const std::int64_t now_ms = core::to_epoch_ms(clock_.now());
     auto done = db_->transaction([&]() -> core::Status {
-      if (auto ok = group_tails_.sync(*db_); !ok) return ok;
+      if (auto ok = sync_messages(now_ms); !ok) return ok;
       std::string group;
       {  // scoped: the statement resets before the rows it reads are deleted
         auto find = db_->prepare("SELECT group_id FROM queue_dead_letters WHERE event_id = ?1");

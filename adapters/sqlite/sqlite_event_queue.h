@@ -99,6 +99,11 @@ class SqliteEventQueue final : public core::EventQueue {
                           std::vector<std::string>& added_keys);
   // Reads dedup log rows written since the last look (by any connection) into `dedup_`.
   core::Status sync_dedup(std::int64_t now_ms);
+  // Reads the messages other connections added since the last look: their groups' tails into
+  // `group_tails_`, their dedup keys into `dedup_`.
+  core::Status sync_messages(std::int64_t now_ms);
+  // A message leaves the queue: its dedup key must last out its window, so it goes to the log.
+  core::Status log_dedup_key(std::int64_t seq, std::int64_t now_ms);
   core::Result<Polled> poll_once(int max, std::chrono::milliseconds visibility);
   core::Status move_to_dead_letters(std::int64_t seq, const std::string& reason,
                                     std::int64_t now_ms);
@@ -120,8 +125,10 @@ class SqliteEventQueue final : public core::EventQueue {
     std::string event_id;
     std::int64_t expires_at_ms = 0;
   };
-  std::unordered_map<std::string, DedupEntry> dedup_;  // keys of the window, by dedup key
-  std::int64_t dedup_log_id_ = 0;                      // last queue_dedup_log row read
+  // Keys of the window, by dedup key: of queued messages (their rows hold the key) and of
+  // messages that left the queue (queue_dedup_log).
+  std::unordered_map<std::string, DedupEntry> dedup_;
+  std::int64_t dedup_log_id_ = 0;  // last queue_dedup_log row read
   GroupTails group_tails_;  // chains new messages to their group's predecessor
 
   // Group commit: callers queue here; the first one in becomes the leader and commits for all.

@@ -1,10 +1,14 @@
 #include "app/server/enqueue_batcher.h"
 
+#include <algorithm>
+
 namespace rpmw::app {
 
 EnqueueBatcher::EnqueueBatcher(core::EventQueue& queue, core::Metrics& metrics,
-                               std::size_t max_batch)
-    : queue_(queue), metrics_(metrics), max_batch_(max_batch) {}
+                               EnqueueBatcherSettings settings)
+    : queue_(queue), metrics_(metrics), settings_(settings) {
+  committer_ = std::thread([this] { run(); });
+}
 
 EnqueueBatcher::~EnqueueBatcher() {
   stop();
@@ -18,46 +22,68 @@ void EnqueueBatcher::submit(core::EnqueueRequest request, Done done) {
     return;
   }
   pending_.push_back(Item{std::move(request), std::move(done)});
-  if (committing_) return;  // the running committer picks it up in its next round
-  committing_ = true;
-  drain(lock);
+  const std::size_t size = pending_.size();
+  if (size == 1) first_pending_at_ = std::chrono::steady_clock::now();
+  lock.unlock();
+  // Wake the committer only when it has something new to decide: work arrived, or the batch it
+  // lingers for is full. Other submits cost no wake-up.
+  if (size == 1 || size == settings_.target_batch || size == settings_.max_batch) {
+    wake_.notify_one();
+  }
 }
 
-void EnqueueBatcher::drain(std::unique_lock<std::mutex>& lock) {
+void EnqueueBatcher::run() {
   std::vector<Item> batch;
-  std::vector<core::EnqueueRequest> requests;
-  while (!pending_.empty()) {
-    const std::size_t take = std::min(pending_.size(), max_batch_);
+  std::size_t last_batch = 0;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return !pending_.empty() || stopping_; });
+    if (pending_.empty()) return;  // stopping, nothing left
+    // A lone request on a quiet server is committed at once; under load, wait for company.
+    if (last_batch > 1 && settings_.linger.count() > 0) {
+      const auto deadline = first_pending_at_ + settings_.linger;
+      wake_.wait_until(lock, deadline, [this] {
+        return pending_.size() >= settings_.target_batch || stopping_;
+      });
+    }
+    const std::size_t take = std::min(pending_.size(), settings_.max_batch);
     batch.assign(std::make_move_iterator(pending_.begin()),
                  std::make_move_iterator(pending_.begin() + static_cast<std::ptrdiff_t>(take)));
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(take));
+    if (!pending_.empty()) first_pending_at_ = std::chrono::steady_clock::now();
     lock.unlock();
-
-    requests.clear();
-    for (auto& item : batch) requests.push_back(std::move(item.request));
-    auto results = queue_.enqueue_batch(requests);
-    ++batches_;
-    metrics_.increment("rpmw_ingress_enqueue_batches_total");
-    metrics_.increment("rpmw_ingress_enqueue_batched_total", {}, static_cast<double>(batch.size()));
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (results && i < results->size()) {
-        batch[i].done(std::move((*results)[i]));
-      } else {
-        batch[i].done(results ? core::fail(core::ErrorKind::internal, "batch_result_missing")
-                              : tl::unexpected(results.error()));
-      }
-    }
+    commit(batch);
+    last_batch = take;
     batch.clear();
     lock.lock();
   }
-  committing_ = false;
-  idle_.notify_all();
+}
+
+void EnqueueBatcher::commit(std::vector<Item>& batch) {
+  std::vector<core::EnqueueRequest> requests;
+  requests.reserve(batch.size());
+  for (auto& item : batch) requests.push_back(std::move(item.request));
+  auto results = queue_.enqueue_batch(requests);
+  ++batches_;
+  metrics_.increment("rpmw_ingress_enqueue_batches_total");
+  metrics_.increment("rpmw_ingress_enqueue_batched_total", {}, static_cast<double>(batch.size()));
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (results && i < results->size()) {
+      batch[i].done(std::move((*results)[i]));
+    } else {
+      batch[i].done(results ? core::fail(core::ErrorKind::internal, "batch_result_missing")
+                            : tl::unexpected(results.error()));
+    }
+  }
 }
 
 void EnqueueBatcher::stop() {
-  std::unique_lock lock(mutex_);
-  stopping_ = true;
-  idle_.wait(lock, [this] { return !committing_; });
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (committer_.joinable()) committer_.join();
 }
 
 }  // namespace rpmw::app

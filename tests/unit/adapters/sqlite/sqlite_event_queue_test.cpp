@@ -253,17 +253,56 @@ TEST_CASE("sqlite queue: purge_dedup deletes only expired keys") {
   SqliteEventQueueOptions options;
   options.dedup_window = 300s;
   auto queue = open_queue(file, clock, random, options);
-  REQUIRE(queue->enqueue(request("t1", "a", "k1")).has_value());
+  const auto enqueue_and_ack = [&](const std::string& group, const std::string& key) {
+    REQUIRE(queue->enqueue(request(group, "body", key)).has_value());
+    auto got = queue->receive(1, 60s, 0ms);
+    REQUIRE(got.has_value());
+    REQUIRE(got->size() == 1);
+    REQUIRE(queue->ack((*got)[0].receipt).has_value());  // the key moves to the log
+  };
+  enqueue_and_ack("t1", "k1");
   clock.advance(100s);
-  REQUIRE(queue->enqueue(request("t1", "b", "k2")).has_value());
+  enqueue_and_ack("t2", "k2");
   CHECK(queue->purge_dedup().value() == 0);
   clock.advance(200s);
   CHECK(queue->purge_dedup().value() == 1);
-  auto dup = queue->enqueue(request("t1", "b", "k2"));
+  auto dup = queue->enqueue(request("t2", "again", "k2"));
   REQUIRE(dup.has_value());
   CHECK(dup->duplicate);
   clock.advance(100s);
   CHECK(queue->purge_dedup().value() == 1);
+  // A key whose message is still queued is held by its row, for the same window.
+  REQUIRE(queue->enqueue(request("t3", "queued", "k3")).has_value());
+  clock.advance(299s);
+  CHECK(queue->enqueue(request("t3", "queued", "k3"))->duplicate);
+  clock.advance(2s);
+  CHECK_FALSE(queue->enqueue(request("t3", "queued", "k3"))->duplicate);
+}
+
+TEST_CASE("sqlite queue: the key of a message that left the queue is kept for its window") {
+  TempDbPath file;
+  fakes::FakeClock clock;
+  fakes::SeededRandom random;
+  std::string original_id;
+  {
+    auto first = open_queue(file, clock, random);
+    auto second = open_queue(file, clock, random);
+    original_id = first->enqueue(request("t1", "a", "k1"))->event_id;
+    REQUIRE(first->enqueue(request("t2", "b", "k2")).has_value());
+    auto got = second->receive(2, 60s, 0ms);
+    REQUIRE(got.has_value());
+    REQUIRE(got->size() == 2);
+    REQUIRE(second->ack((*got)[0].receipt).has_value());
+    REQUIRE(second->dead_letter((*got)[1].receipt, "permanent").has_value());
+    auto again = first->enqueue(request("t1", "a", "k1"));
+    REQUIRE(again.has_value());
+    CHECK(again->duplicate);
+    CHECK(again->event_id == original_id);
+  }
+  auto reopened = open_queue(file, clock, random);
+  CHECK(reopened->enqueue(request("t1", "a", "k1"))->duplicate);
+  CHECK(reopened->enqueue(request("t2", "b", "k2"))->duplicate);
+  CHECK(reopened->stats()->depth == 0);
 }
 
 TEST_CASE("sqlite queue: a dedup key logged by one connection is a duplicate for another") {
@@ -311,10 +350,14 @@ TEST_CASE("sqlite queue: tables keep the documented names and columns") {
   fakes::SeededRandom random;
   auto queue = open_queue(file, clock, random);
   REQUIRE(queue->enqueue(request("t1", "a", "k1")).has_value());
+  auto got = queue->receive(1, 60s, 0ms);
+  REQUIRE(got.has_value());
+  REQUIRE(queue->ack(got->at(0).receipt).has_value());
+  REQUIRE(queue->enqueue(request("t1", "b", "k2")).has_value());
   queue->with_db([](SqliteDb& db) {
     CHECK(db.query_text("SELECT COUNT(*) FROM (SELECT seq, event_id, group_id, dedup_key, body, "
                         "trace_id, enqueued_at_ms, visible_at_ms, receive_count, last_error, "
-                        "in_flight FROM queue_messages)")
+                        "in_flight, prev_seq FROM queue_messages)")
               .value() == "1");
     CHECK(db.query_text("SELECT COUNT(*) FROM (SELECT event_id, group_id, dedup_key, body, "
                         "trace_id, enqueued_at_ms, dead_at_ms, receive_count, reason FROM "
