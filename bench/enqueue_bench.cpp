@@ -66,8 +66,9 @@ int main(int argc, char** argv) {
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double cpu = process_cpu_s() - cpu0;
-  std::printf("batch %zu: %.1f us CPU per event, %.0f events/s, wal %.1f MiB\n", batch,
-              cpu * 1e6 / static_cast<double>(n), static_cast<double>(n) / wall,
-              static_cast<double>(std::filesystem::file_size(dir + "/rpmw.sqlite3-wal")) / 1048576.0);
+  std::printf(
+      "batch %zu: %.1f us CPU per event, %.0f events/s, wal %.1f MiB\n", batch,
+      cpu * 1e6 / static_cast<double>(n), static_cast<double>(n) / wall,
+      static_cast<double>(std::filesystem::file_size(dir + "/rpmw.sqlite3-wal")) / 1048576.0);
   return 0;
 }

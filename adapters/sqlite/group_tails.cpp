@@ -4,9 +4,9 @@
 
 namespace rpmw::adapters::sqlite {
 
-void GroupTails::seen(std::string group, std::int64_t seq) {
+void GroupTails::seen(std::string_view group, std::int64_t seq) {
   last_seq_ = seq;
-  tails_[std::move(group)] = seq;
+  tails_.put(KeyDigest::of(group), seq);
 }
 
 core::Status GroupTails::synced(SqliteDb& db) {
@@ -28,22 +28,20 @@ core::Status GroupTails::prune(SqliteDb& db) {
     tails_.clear();
   } else {
     const std::int64_t min_seq = oldest->column_int64(0);
-    std::erase_if(tails_, [&](const auto& entry) { return entry.second < min_seq; });
+    tails_.erase_if([&](const KeyDigest&, std::int64_t tail) { return tail < min_seq; });
   }
   // Amortised: the next prune waits until the map has doubled.
   prune_at_ = std::max(kMinPruneSize, tails_.size() * 2);
   return {};
 }
 
-std::int64_t GroupTails::tail(const std::string& group) const {
-  const auto found = tails_.find(group);
-  return found == tails_.end() ? 0 : found->second;
+std::int64_t GroupTails::tail(const KeyDigest& group) const {
+  const std::int64_t* found = tails_.find(group);
+  return found == nullptr ? 0 : *found;
 }
 
-void GroupTails::added(const std::string& group, std::int64_t seq) {
-  auto [it, inserted] = tails_.try_emplace(group, seq);
-  undo_.emplace_back(group, inserted ? 0 : it->second);
-  it->second = seq;
+void GroupTails::added(const KeyDigest& group, std::int64_t seq) {
+  undo_.emplace_back(group, tails_.put(group, seq));
   last_seq_ = seq;
 }
 
@@ -57,7 +55,7 @@ void GroupTails::rolled_back() {
     if (it->second == 0) {
       tails_.erase(it->first);
     } else {
-      tails_[it->first] = it->second;
+      tails_.put(it->first, it->second);
     }
   }
   undo_.clear();

@@ -10,10 +10,11 @@
 // so a stale entry chains to a missing row, which the head query treats as no predecessor.
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "adapters/sqlite/digest_table.h"
+#include "adapters/sqlite/key_digest.h"
 #include "adapters/sqlite/sqlite_db.h"
 #include "core/common/error.h"
 
@@ -25,12 +26,12 @@ class GroupTails {
   // table the first time), passes each to `seen`, then calls `synced`, which also forgets groups
   // whose tail has left the queue.
   std::int64_t synced_through() const { return loaded_ ? last_seq_ : 0; }
-  void seen(std::string group, std::int64_t seq);
+  void seen(std::string_view group, std::int64_t seq);
   core::Status synced(SqliteDb& db);
   // The seq to store as prev_seq of a new message of `group` (0: none queued).
-  std::int64_t tail(const std::string& group) const;
+  std::int64_t tail(const KeyDigest& group) const;
   // This connection added `seq` to `group` in the running transaction.
-  void added(const std::string& group, std::int64_t seq);
+  void added(const KeyDigest& group, std::int64_t seq);
   // The running transaction committed, or rolled back (its additions are forgotten).
   void committed();
   void rolled_back();
@@ -40,14 +41,14 @@ class GroupTails {
  private:
   core::Status prune(SqliteDb& db);
 
-  std::unordered_map<std::string, std::int64_t> tails_;
-  std::int64_t last_seq_ = 0;  // the newest row this connection has seen
+  DigestTable<std::int64_t> tails_;  // seq of the newest row, by group
+  std::int64_t last_seq_ = 0;        // the newest row this connection has seen
   bool loaded_ = false;
   std::size_t prune_at_ = kMinPruneSize;
   static constexpr std::size_t kMinPruneSize = 4096;
 
   // Undo log of the running transaction: (group, previous tail or 0), and last_seq_ before it.
-  std::vector<std::pair<std::string, std::int64_t>> undo_;
+  std::vector<std::pair<KeyDigest, std::int64_t>> undo_;
   std::int64_t last_seq_before_ = 0;
 };
 

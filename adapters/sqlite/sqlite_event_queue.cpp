@@ -266,7 +266,7 @@ void SqliteEventQueue::commit_batch(std::vector<PendingEnqueue*>& batch) {
   {
     std::lock_guard lock(db_mutex_);
     const std::int64_t now_ms = core::to_epoch_ms(clock_.now());
-    std::vector<std::string> added_keys;
+    std::vector<KeyDigest> added_keys;
     auto status = db_->transaction([&]() -> core::Status {
       // Under the write lock: learn the keys other connections logged since our last look.
       if (auto ok = sync_dedup(now_ms); !ok) return ok;
@@ -294,7 +294,7 @@ void SqliteEventQueue::commit_batch(std::vector<PendingEnqueue*>& batch) {
 
 core::Status SqliteEventQueue::sync_dedup(std::int64_t now_ms) {
   auto fresh = db_->prepare(
-      "SELECT id, dedup_key, event_id, expires_at_ms FROM queue_dedup_log WHERE id > ?1 "
+      "SELECT id, dedup_key, expires_at_ms FROM queue_dedup_log WHERE id > ?1 "
       "ORDER BY id");
   if (!fresh) return err(fresh);
   fresh->bind(1, dedup_log_id_);
@@ -303,15 +303,17 @@ core::Status SqliteEventQueue::sync_dedup(std::int64_t now_ms) {
     if (!row) return err(row);
     if (!*row) break;
     dedup_log_id_ = fresh->column_int64(0);
-    const std::int64_t expires = fresh->column_int64(3);
-    if (expires > now_ms) dedup_[fresh->column_text(1)] = {fresh->column_text(2), expires};
+    const std::int64_t expires = fresh->column_int64(2);
+    if (expires > now_ms) {
+      dedup_.put(KeyDigest::of(fresh->column_text(1)), {expires, -fresh->column_int64(0)});
+    }
   }
   return {};
 }
 
 core::Status SqliteEventQueue::sync_messages(std::int64_t now_ms) {
   auto fresh = db_->prepare(
-      "SELECT seq, group_id, dedup_key, event_id, enqueued_at_ms FROM queue_messages "
+      "SELECT seq, group_id, dedup_key, enqueued_at_ms FROM queue_messages "
       "WHERE seq > ?1 ORDER BY seq");
   if (!fresh) return err(fresh);
   fresh->bind(1, group_tails_.synced_through());
@@ -319,10 +321,11 @@ core::Status SqliteEventQueue::sync_messages(std::int64_t now_ms) {
     auto row = fresh->step();
     if (!row) return err(row);
     if (!*row) break;
-    group_tails_.seen(fresh->column_text(1), fresh->column_int64(0));
-    std::string key = fresh->column_text(2);
-    const std::int64_t expires = fresh->column_int64(4) + options_.dedup_window.count();
-    if (!key.empty() && expires > now_ms) dedup_[std::move(key)] = {fresh->column_text(3), expires};
+    const std::int64_t seq = fresh->column_int64(0);
+    group_tails_.seen(fresh->column_text(1), seq);
+    const std::string key = fresh->column_text(2);
+    const std::int64_t expires = fresh->column_int64(3) + options_.dedup_window.count();
+    if (!key.empty() && expires > now_ms) dedup_.put(KeyDigest::of(key), {expires, seq});
   }
   return group_tails_.synced(*db_);
 }
@@ -337,19 +340,39 @@ core::Status SqliteEventQueue::log_dedup_key(std::int64_t seq, std::int64_t now_
   return log->run();
 }
 
+core::Result<std::optional<std::string>> SqliteEventQueue::event_id_of(const DedupEntry& entry) {
+  auto select = entry.row > 0 ? db_->prepare("SELECT event_id FROM queue_messages WHERE seq = ?1")
+                              : db_->prepare("SELECT event_id FROM queue_dedup_log WHERE id = ?1");
+  if (!select) return err(select);
+  select->bind(1, entry.row > 0 ? entry.row : -entry.row);
+  auto row = select->step();
+  if (!row) return err(row);
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(select->column_text(0));
+}
+
 core::Status SqliteEventQueue::insert_one(PendingEnqueue& item, std::int64_t now_ms,
-                                          std::vector<std::string>& added_keys) {
+                                          std::vector<KeyDigest>& added_keys) {
   const auto& req = *item.request;
   // An empty dedup key opts out of deduplication. The keys of the window live in memory (kept in
-  // step with the append-only log), so a lookup costs no random B-tree page per enqueue.
+  // step with the rows and the log), so a lookup costs no random B-tree page per enqueue.
+  KeyDigest key;
   if (!req.dedup_key.empty()) {
-    auto found = dedup_.find(req.dedup_key);
-    if (found != dedup_.end() && found->second.expires_at_ms > now_ms) {
-      item.result = core::EnqueueResult{found->second.event_id, true};
-      return {};
+    key = KeyDigest::of(req.dedup_key);
+    const DedupEntry* found = dedup_.find(key);
+    if (found != nullptr && found->expires_at_ms > now_ms) {
+      auto original = event_id_of(*found);
+      if (!original) return err(original);
+      // Always found: a sync under this write lock points the entry at the log once its message
+      // left the queue. Should it ever be missing, store the event again rather than lose it.
+      if (*original) {
+        item.result = core::EnqueueResult{std::move(**original), true};
+        return {};
+      }
     }
   }
   std::string event_id = core::make_event_id(core::from_epoch_ms(now_ms), random_);
+  const KeyDigest group = KeyDigest::of(req.group);
   auto insert = db_->prepare(
       "INSERT INTO queue_messages(event_id, group_id, dedup_key, body, trace_id, enqueued_at_ms, "
       "visible_at_ms, receive_count, last_error, in_flight, prev_seq) "
@@ -361,12 +384,12 @@ core::Status SqliteEventQueue::insert_one(PendingEnqueue& item, std::int64_t now
       .bind(4, req.body)
       .bind(5, req.trace_id)
       .bind(6, now_ms)
-      .bind(7, group_tails_.tail(req.group));
+      .bind(7, group_tails_.tail(group));
   if (auto ok = insert->run(); !ok) return ok;
-  group_tails_.added(req.group, db_->last_insert_rowid());
+  group_tails_.added(group, db_->last_insert_rowid());
   if (!req.dedup_key.empty()) {  // the row holds the key; it is logged when the row leaves
-    dedup_[req.dedup_key] = {event_id, now_ms + options_.dedup_window.count()};
-    added_keys.push_back(req.dedup_key);
+    dedup_.put(key, {now_ms + options_.dedup_window.count(), db_->last_insert_rowid()});
+    added_keys.push_back(key);
   }
   item.result = core::EnqueueResult{std::move(event_id), false};
   return {};
@@ -623,9 +646,10 @@ core::Status SqliteEventQueue::redrive(const std::string& event_id) {
           "SELECT event_id, group_id, dedup_key, body, trace_id, ?2, ?2, 0, '', 0, ?3 "
           "FROM queue_dead_letters WHERE event_id = ?1");
       if (!copy) return err(copy);
-      copy->bind(1, event_id).bind(2, now_ms).bind(3, group_tails_.tail(group));
+      const KeyDigest digest = KeyDigest::of(group);
+      copy->bind(1, event_id).bind(2, now_ms).bind(3, group_tails_.tail(digest));
       if (auto ok = copy->run(); !ok) return ok;
-      group_tails_.added(group, db_->last_insert_rowid());
+      group_tails_.added(digest, db_->last_insert_rowid());
       auto remove = db_->prepare("DELETE FROM queue_dead_letters WHERE event_id = ?1");
       if (!remove) return err(remove);
       remove->bind(1, event_id);
@@ -723,7 +747,8 @@ core::Result<std::int64_t> SqliteEventQueue::purge_dedup() {
       if (!status) return err(status);
     }
     std::lock_guard lock(db_mutex_);
-    std::erase_if(dedup_, [&](const auto& entry) { return entry.second.expires_at_ms <= now_ms; });
+    dedup_.erase_if(
+        [&](const KeyDigest&, const DedupEntry& entry) { return entry.expires_at_ms <= now_ms; });
     return removed;
   });
 }

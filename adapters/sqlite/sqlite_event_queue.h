@@ -13,9 +13,9 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
+#include "adapters/sqlite/digest_table.h"
 #include "adapters/sqlite/group_tails.h"
 #include "adapters/sqlite/sqlite_db.h"
 #include "core/ports/clock.h"
@@ -96,7 +96,7 @@ class SqliteEventQueue final : public core::EventQueue {
   void submit(std::vector<PendingEnqueue>& items);
   void commit_batch(std::vector<PendingEnqueue*>& batch);
   core::Status insert_one(PendingEnqueue& item, std::int64_t now_ms,
-                          std::vector<std::string>& added_keys);
+                          std::vector<KeyDigest>& added_keys);
   // Reads dedup log rows written since the last look (by any connection) into `dedup_`.
   core::Status sync_dedup(std::int64_t now_ms);
   // Reads the messages other connections added since the last look: their groups' tails into
@@ -104,6 +104,9 @@ class SqliteEventQueue final : public core::EventQueue {
   core::Status sync_messages(std::int64_t now_ms);
   // A message leaves the queue: its dedup key must last out its window, so it goes to the log.
   core::Status log_dedup_key(std::int64_t seq, std::int64_t now_ms);
+  struct DedupEntry;
+  // The event id a dedup entry stands for (nullopt: its row is gone).
+  core::Result<std::optional<std::string>> event_id_of(const DedupEntry& entry);
   core::Result<Polled> poll_once(int max, std::chrono::milliseconds visibility);
   core::Status move_to_dead_letters(std::int64_t seq, const std::string& reason,
                                     std::int64_t now_ms);
@@ -122,14 +125,16 @@ class SqliteEventQueue final : public core::EventQueue {
   std::mutex db_mutex_;  // guards db_ and its statement cache, and the dedup window below
 
   struct DedupEntry {
-    std::string event_id;
     std::int64_t expires_at_ms = 0;
+    std::int64_t row = 0;  // > 0: the queued message's seq; < 0: minus its queue_dedup_log id
+    bool operator==(const DedupEntry&) const = default;
   };
   // Keys of the window, by dedup key: of queued messages (their rows hold the key) and of
   // messages that left the queue (queue_dedup_log).
-  std::unordered_map<std::string, DedupEntry> dedup_;
+  // 32 bytes a key instead of the key and event id: the map holds the whole window.
+  DigestTable<DedupEntry> dedup_;
   std::int64_t dedup_log_id_ = 0;  // last queue_dedup_log row read
-  GroupTails group_tails_;  // chains new messages to their group's predecessor
+  GroupTails group_tails_;         // chains new messages to their group's predecessor
 
   // Group commit: callers queue here; the first one in becomes the leader and commits for all.
   std::mutex batch_mutex_;

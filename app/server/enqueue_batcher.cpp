@@ -42,9 +42,8 @@ void EnqueueBatcher::run() {
     // A lone request on a quiet server is committed at once; under load, wait for company.
     if (last_batch > 1 && settings_.linger.count() > 0) {
       const auto deadline = first_pending_at_ + settings_.linger;
-      wake_.wait_until(lock, deadline, [this] {
-        return pending_.size() >= settings_.target_batch || stopping_;
-      });
+      wake_.wait_until(lock, deadline,
+                       [this] { return pending_.size() >= settings_.target_batch || stopping_; });
     }
     const std::size_t take = std::min(pending_.size(), settings_.max_batch);
     batch.assign(std::make_move_iterator(pending_.begin()),

@@ -208,7 +208,9 @@ IngressResponse Ingress::complete(const AdmittedWebhook& admitted,
   IngressResponse response;
   response.trace_id = trace_id;
   response.event_id = enqueued->event_id;
-  json::object body;
+  unsigned char scratch[512];
+  json::monotonic_resource arena(scratch, sizeof scratch);
+  json::object body(&arena);
   if (enqueued->duplicate) {
     response.status = 200;
     response.result = "duplicate";

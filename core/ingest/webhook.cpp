@@ -36,7 +36,10 @@ tl::expected<WebhookEvent, WebhookError> parse_webhook(std::string_view body,
   json::parse_options options;
   options.max_depth = static_cast<std::size_t>(limits.max_depth);
   std::error_code ec;
-  json::value root = json::parse(body, ec, {}, options);
+  // The parsed tree only lives in this call: carve it from the stack instead of the heap.
+  unsigned char scratch[4096];
+  json::monotonic_resource arena(scratch, sizeof scratch);
+  json::value root = json::parse(body, ec, &arena, options);
   if (ec) {
     if (ec == json::error::too_deep) {
       return tl::unexpected(WebhookError{"too_deep", "JSON nesting exceeds the limit"});
@@ -82,7 +85,9 @@ std::string ingress_dedup_key(const WebhookEvent& event, std::string_view raw_bo
 
 std::string encode_envelope(const Envelope& envelope) {
   const WebhookEvent& w = envelope.webhook;
-  json::object obj;
+  unsigned char scratch[2048];
+  json::monotonic_resource arena(scratch, sizeof scratch);
+  json::object obj(&arena);
   obj["v"] = 1;
   obj["trace_id"] = envelope.trace_id;
   obj["received_at_ms"] = envelope.received_at_ms;

@@ -42,7 +42,8 @@ using Bodies = std::vector<std::string>;
 void write_old_schema(const TempDbPath& file) {
   auto db = SqliteDb::open(file.config());
   REQUIRE(db.has_value());
-  REQUIRE((*db)->exec(R"sql(
+  REQUIRE((*db)
+              ->exec(R"sql(
 CREATE TABLE queue_messages(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   event_id TEXT NOT NULL UNIQUE,
@@ -84,10 +85,13 @@ TEST_CASE("sqlite queue chaining: the head query probes prev_seq by rowid, no gr
   CHECK(plan.find("USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
   CHECK(plan.find("USE TEMP B-TREE") == std::string::npos);  // ordered by rowid, no sort
   // Only the UNIQUE event_id index: nothing keyed by group takes a random page per enqueue.
-  CHECK(queue->with_db([](SqliteDb& db) {
-    return db.query_text("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
-                         "tbl_name = 'queue_messages' AND sql IS NOT NULL");
-  }).value() == "0");
+  CHECK(queue
+            ->with_db([](SqliteDb& db) {
+              return db.query_text(
+                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                  "tbl_name = 'queue_messages' AND sql IS NOT NULL");
+            })
+            .value() == "0");
 }
 
 TEST_CASE("sqlite queue chaining: two connections enqueueing to one group keep its order") {
@@ -195,10 +199,12 @@ TEST_CASE("sqlite queue chaining: a file written with the group index is migrate
   fakes::SeededRandom random;
   write_old_schema(file);
   auto queue = open_queue(file, clock, random);
-  CHECK(queue->with_db([](SqliteDb& db) {
-    return db.query_text(
-        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'queue_messages_group_seq'");
-  }).value() == "0");
+  CHECK(queue
+            ->with_db([](SqliteDb& db) {
+              return db.query_text(
+                  "SELECT COUNT(*) FROM sqlite_master WHERE name = 'queue_messages_group_seq'");
+            })
+            .value() == "0");
   REQUIRE(queue->enqueue(request("t1", "a4")).has_value());
   CHECK(drain_heads(*queue) == Bodies{"a1", "b1"});
   CHECK(drain_heads(*queue) == Bodies{"a2", "b2"});
@@ -217,10 +223,11 @@ TEST_CASE("sqlite queue chaining: rows an older rpmw added after the migration a
   {  // an older rpmw opens the file: it recreates its index and stores no prev_seq
     auto db = SqliteDb::open(file.config());
     REQUIRE(db.has_value());
-    REQUIRE((*db)->exec("CREATE INDEX IF NOT EXISTS queue_messages_group_seq ON "
-                        "queue_messages(group_id, seq); INSERT INTO queue_messages(event_id, "
-                        "group_id, body, enqueued_at_ms, visible_at_ms) VALUES "
-                        "('evt_old', 't1', 'old-binary', 0, 0)")
+    REQUIRE((*db)
+                ->exec("CREATE INDEX IF NOT EXISTS queue_messages_group_seq ON "
+                       "queue_messages(group_id, seq); INSERT INTO queue_messages(event_id, "
+                       "group_id, body, enqueued_at_ms, visible_at_ms) VALUES "
+                       "('evt_old', 't1', 'old-binary', 0, 0)")
                 .has_value());
   }
   auto queue = open_queue(file, clock, random);

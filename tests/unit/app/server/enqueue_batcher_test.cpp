@@ -49,6 +49,12 @@ class GatedQueue final : public rpmw::core::EventQueue {
     std::unique_lock lock(mutex_);
     return changed_.wait_for(lock, std::chrono::seconds(10), [this] { return entered_; });
   }
+  // Waits until `n` batches have reached enqueue_batch (held or not).
+  bool wait_batches(std::size_t n) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(10),
+                             [&] { return batch_sizes_.size() >= n; });
+  }
   std::vector<std::size_t> batch_sizes() {
     std::lock_guard lock(mutex_);
     return batch_sizes_;
@@ -207,4 +213,63 @@ TEST_CASE("app/server: stop commits what is pending and refuses later submits") 
   REQUIRE_FALSE(answers.got[2].second.has_value());
   CHECK(answers.got[2].second.error().code == "shutting_down");
   CHECK(inner.stats()->depth == 2);
+}
+
+TEST_CASE(
+    "app/server: under load the batcher lingers for a fuller batch; a lone request waits not") {
+  rpmw::fakes::FakeClock clock;
+  rpmw::fakes::SeededRandom random;
+  rpmw::fakes::InMemoryEventQueue inner(clock, random);
+  GatedQueue queue(inner);
+  PrometheusMetrics metrics;
+  Answers answers;
+  rpmw::app::EnqueueBatcherSettings settings;
+  settings.linger = std::chrono::minutes(10);  // far past the answers' 10 s deadline
+  settings.target_batch = 4;
+  EnqueueBatcher batcher(queue, metrics, settings);
+
+  // Quiet: a single request is committed at once, whatever the linger.
+  batcher.submit(request("t0", "k0"), answers.slot(0));
+  REQUIRE(answers.wait_for(1));
+
+  // Load: requests arriving during a commit make a batch with company...
+  queue.hold();
+  batcher.submit(request("t1", "k1"), answers.slot(1));
+  REQUIRE(queue.wait_batches(2));
+  batcher.submit(request("t2", "k2"), answers.slot(2));
+  batcher.submit(request("t3", "k3"), answers.slot(3));
+  queue.release();
+  REQUIRE(answers.wait_for(4));
+  // ...so the next batch waits for the target size instead of going out with its first request.
+  for (int i = 4; i < 8; ++i) {
+    batcher.submit(request("t" + std::to_string(i), "k" + std::to_string(i)), answers.slot(i));
+  }
+  REQUIRE(answers.wait_for(8));
+  CHECK(queue.batch_sizes() == std::vector<std::size_t>{1, 1, 2, 4});
+  batcher.stop();
+}
+
+TEST_CASE("app/server: stop ends a linger and commits what waits") {
+  rpmw::fakes::FakeClock clock;
+  rpmw::fakes::SeededRandom random;
+  rpmw::fakes::InMemoryEventQueue inner(clock, random);
+  GatedQueue queue(inner);
+  PrometheusMetrics metrics;
+  Answers answers;
+  rpmw::app::EnqueueBatcherSettings settings;
+  settings.linger = std::chrono::minutes(10);
+  settings.target_batch = 100;
+  EnqueueBatcher batcher(queue, metrics, settings);
+  queue.hold();
+  batcher.submit(request("t1", "k1"), answers.slot(0));
+  REQUIRE(queue.wait_entered());
+  batcher.submit(request("t2", "k2"), answers.slot(1));
+  batcher.submit(request("t3", "k3"), answers.slot(2));
+  queue.release();
+  REQUIRE(answers.wait_for(3));
+  batcher.submit(request("t4", "k4"), answers.slot(3));  // lingers: the last batch had company
+  batcher.stop();
+  REQUIRE(answers.wait_for(4));
+  CHECK(answers.got.back().second.has_value());
+  CHECK(inner.stats()->depth == 4);
 }

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 using rpmw::core::constant_time_equal;
 using rpmw::core::hmac_sha256_hex;
@@ -13,6 +15,22 @@ TEST_CASE("core/common: sha256_hex matches the FIPS 180-2 vectors") {
   CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST_CASE("core/common: sha256 keeps giving the same digests, on every thread") {
+  // The digest context is reused per thread: one call must not leak into the next.
+  const std::string abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  for (int i = 0; i < 3; ++i) CHECK(sha256_hex("abc") == abc);
+  CHECK(rpmw::core::sha256_digest("abc")[0] == 0xba);
+  std::vector<std::string> got(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&got, i] {
+      for (int n = 0; n < 100; ++n) got[i] = sha256_hex(n % 2 == 0 ? "" : "abc");
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& digest : got) CHECK(digest == abc);
 }
 
 TEST_CASE("core/common: sha256_hex hashes embedded NUL bytes") {
