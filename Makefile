@@ -48,6 +48,7 @@ fuzz: deps
 bench: build
 	@$(BUILD_DIR)/bench/rpmw_decision_bench tests/data/golden_v1.jsonl 50000
 	@$(BUILD_DIR)/bench/rpmw_backlog_drain_bench --events 2000 --window-ms 1000
+	@for batch in 1 8 32; do $(BUILD_DIR)/bench/rpmw_enqueue_bench --batch $$batch --events 100000 --dir $(CURDIR)/var/enqueue-bench; done
 	@RPMW_BIN=$(RPMW) LOADGEN=$(BUILD_DIR)/bench/rpmw_loadgen bash bench/run_ingress.sh
 	@bash deploy/lambda/package.sh $(RPMW) $(BUILD_DIR)/rpmw-lambda.zip
 	@$(BUILD_DIR)/bench/rpmw_lambda_bench --zip $(BUILD_DIR)/rpmw-lambda.zip
