@@ -48,6 +48,15 @@ class TempDbPath {
   std::string path_;
 };
 
+// A SQLite queue on `file` for the SQLite-only tests.
+inline std::unique_ptr<adapters::sqlite::SqliteEventQueue> open_sqlite_queue(
+    const TempDbPath& file, const core::Clock& clock, core::Random& random,
+    adapters::sqlite::SqliteEventQueueOptions options = {}) {
+  auto queue = adapters::sqlite::SqliteEventQueue::open(file.config(), clock, random, options);
+  REQUIRE(queue.has_value());
+  return std::move(*queue);
+}
+
 struct ContractEnv {
   fakes::FakeClock clock;
   fakes::SeededRandom random{7};

@@ -21,15 +21,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using contracts::request;
+using contracts::open_sqlite_queue;
 using contracts::TempDbPath;
 
-std::unique_ptr<SqliteEventQueue> open_queue(const TempDbPath& file, const core::Clock& clock,
-                                             core::Random& random,
-                                             SqliteEventQueueOptions options = {}) {
-  auto queue = SqliteEventQueue::open(file.config(), clock, random, options);
-  REQUIRE(queue.has_value());
-  return std::move(*queue);
-}
 
 std::int64_t file_size(const std::string& path) {
   struct stat st {};
@@ -46,7 +40,7 @@ TEST_CASE("sqlite queue: messages, leases, dedup keys and dead letters survive a
   std::string dead_id;
   std::string dedup_id;
   {
-    auto queue = open_queue(file, clock, random);
+    auto queue = open_sqlite_queue(file, clock, random);
     dedup_id = queue->enqueue(request("t1", "a1", "msg-1"))->event_id;
     queue->enqueue(request("t1", "a2"));
     dead_id = queue->enqueue(request("t2", "b1"))->event_id;
@@ -57,7 +51,7 @@ TEST_CASE("sqlite queue: messages, leases, dedup keys and dead letters survive a
     leased_id = (*got)[0].event_id;
     REQUIRE(queue->dead_letter((*got)[1].receipt, "permanent_404").has_value());
   }  // closed, as after a crash: every acknowledged write is in the WAL
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   auto stats = queue->stats();
   REQUIRE(stats.has_value());
   CHECK(stats->depth == 3);
@@ -84,8 +78,8 @@ TEST_CASE("sqlite queue: two connections on one file never hand out a message tw
   fakes::FakeClock clock;
   fakes::SeededRandom random;
   // Two adapter instances stand in for two processes (`rpmw serve` + `rpmw worker`).
-  auto producer_side = open_queue(file, clock, random);
-  auto worker_side = open_queue(file, clock, random);
+  auto producer_side = open_sqlite_queue(file, clock, random);
+  auto worker_side = open_sqlite_queue(file, clock, random);
   constexpr int kGroups = 20;
   constexpr int kPerGroup = 15;
   constexpr int kTotal = kGroups * kPerGroup;
@@ -151,10 +145,10 @@ TEST_CASE("sqlite queue: a long poll notices an enqueue made through another con
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto writer = open_queue(file, clock, random);
+  auto writer = open_sqlite_queue(file, clock, random);
   SqliteEventQueueOptions options;
   options.poll_interval = 50ms;  // no notification crosses connections: only re-reads find it
-  auto reader = open_queue(file, clock, random, options);
+  auto reader = open_sqlite_queue(file, clock, random, options);
   auto waiter = std::async(std::launch::async, [&] { return reader->receive(1, 30s, 20s); });
   REQUIRE(writer->enqueue(request("t1", "from-elsewhere")).has_value());
   auto got = waiter.get();
@@ -167,7 +161,7 @@ TEST_CASE("sqlite queue: a full disk comes back as unavailable sqlite_full") {
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   REQUIRE(queue->enqueue(request("t1", "small")).has_value());
   // Cap the file at its current size: the next page allocation fails as on a full disk.
   queue->with_db([](SqliteDb& db) {
@@ -197,7 +191,7 @@ TEST_CASE("sqlite queue: concurrent enqueues share group-commit transactions") {
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   constexpr int kThreads = 8;
   constexpr int kPerThread = 200;
   std::atomic<int> failures{0};
@@ -226,7 +220,7 @@ TEST_CASE("sqlite queue: background checkpoints copy the WAL into the database a
   fakes::SeededRandom random;
   SqliteEventQueueOptions options;
   options.checkpoint_pages = 50;
-  auto queue = open_queue(file, clock, random, options);
+  auto queue = open_sqlite_queue(file, clock, random, options);
   constexpr int kMessages = 2000;  // ~6 WAL frames each: ~48 MB if the WAL never restarted
   for (int i = 0; i < kMessages; ++i) {
     REQUIRE(queue->enqueue(request("g" + std::to_string(i % 50), std::to_string(i))).has_value());
@@ -252,7 +246,7 @@ TEST_CASE("sqlite queue: purge_dedup deletes only expired keys") {
   fakes::SeededRandom random;
   SqliteEventQueueOptions options;
   options.dedup_window = 300s;
-  auto queue = open_queue(file, clock, random, options);
+  auto queue = open_sqlite_queue(file, clock, random, options);
   const auto enqueue_and_ack = [&](const std::string& group, const std::string& key) {
     REQUIRE(queue->enqueue(request(group, "body", key)).has_value());
     auto got = queue->receive(1, 60s, 0ms);
@@ -285,8 +279,8 @@ TEST_CASE("sqlite queue: the key of a message that left the queue is kept for it
   fakes::SeededRandom random;
   std::string original_id;
   {
-    auto first = open_queue(file, clock, random);
-    auto second = open_queue(file, clock, random);
+    auto first = open_sqlite_queue(file, clock, random);
+    auto second = open_sqlite_queue(file, clock, random);
     original_id = first->enqueue(request("t1", "a", "k1"))->event_id;
     REQUIRE(first->enqueue(request("t2", "b", "k2")).has_value());
     auto got = second->receive(2, 60s, 0ms);
@@ -299,7 +293,7 @@ TEST_CASE("sqlite queue: the key of a message that left the queue is kept for it
     CHECK(again->duplicate);
     CHECK(again->event_id == original_id);
   }
-  auto reopened = open_queue(file, clock, random);
+  auto reopened = open_sqlite_queue(file, clock, random);
   CHECK(reopened->enqueue(request("t1", "a", "k1"))->duplicate);
   CHECK(reopened->enqueue(request("t2", "b", "k2"))->duplicate);
   CHECK(reopened->stats()->depth == 0);
@@ -309,8 +303,8 @@ TEST_CASE("sqlite queue: a dedup key logged by one connection is a duplicate for
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto first = open_queue(file, clock, random);
-  auto second = open_queue(file, clock, random);
+  auto first = open_sqlite_queue(file, clock, random);
+  auto second = open_sqlite_queue(file, clock, random);
   auto original = first->enqueue(request("t1", "a", "k1"));
   REQUIRE(original.has_value());
   auto again = second->enqueue(request("t1", "a", "k1"));
@@ -324,7 +318,7 @@ TEST_CASE("sqlite queue: keys of a batch that failed to commit are not remembere
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   REQUIRE(queue->enqueue(request("t1", "small", "k0")).has_value());
   queue->with_db([](SqliteDb& db) {
     const auto pages = db.query_text("PRAGMA page_count").value();
@@ -348,7 +342,7 @@ TEST_CASE("sqlite queue: tables keep the documented names and columns") {
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   REQUIRE(queue->enqueue(request("t1", "a", "k1")).has_value());
   auto got = queue->receive(1, 60s, 0ms);
   REQUIRE(got.has_value());

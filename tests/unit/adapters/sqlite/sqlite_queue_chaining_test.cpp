@@ -15,14 +15,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using contracts::request;
+using contracts::open_sqlite_queue;
 using contracts::TempDbPath;
 
-std::unique_ptr<SqliteEventQueue> open_queue(const TempDbPath& file, const core::Clock& clock,
-                                             core::Random& random) {
-  auto queue = SqliteEventQueue::open(file.config(), clock, random);
-  REQUIRE(queue.has_value());
-  return std::move(*queue);
-}
 
 // Receives everything receivable now, acks it, and returns the bodies in delivery order.
 std::vector<std::string> drain_heads(SqliteEventQueue& queue) {
@@ -70,7 +65,7 @@ TEST_CASE("sqlite queue chaining: the head query probes prev_seq by rowid, no gr
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   const std::string plan = queue->with_db([](SqliteDb& db) {
     auto stmt = db.prepare(
         "EXPLAIN QUERY PLAN SELECT m.seq FROM queue_messages m WHERE m.visible_at_ms <= 0 AND "
@@ -98,8 +93,8 @@ TEST_CASE("sqlite queue chaining: two connections enqueueing to one group keep i
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto first = open_queue(file, clock, random);
-  auto second = open_queue(file, clock, random);
+  auto first = open_sqlite_queue(file, clock, random);
+  auto second = open_sqlite_queue(file, clock, random);
   REQUIRE(first->enqueue(request("t1", "1")).has_value());
   REQUIRE(second->enqueue(request("t1", "2")).has_value());
   REQUIRE(first->enqueue_batch({request("t1", "3"), request("t2", "x")}).has_value());
@@ -115,8 +110,8 @@ TEST_CASE("sqlite queue chaining: a group emptied by another connection starts a
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto writer = open_queue(file, clock, random);
-  auto worker = open_queue(file, clock, random);
+  auto writer = open_sqlite_queue(file, clock, random);
+  auto worker = open_sqlite_queue(file, clock, random);
   REQUIRE(writer->enqueue(request("t1", "old")).has_value());
   CHECK(drain_heads(*worker) == Bodies{"old"});
   // The writer still remembers the acked row as t1's tail: the new message must not wait on it.
@@ -130,7 +125,7 @@ TEST_CASE("sqlite queue chaining: a batch that failed to commit leaves no tail b
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   REQUIRE(queue->enqueue(request("t1", "a")).has_value());
   std::string pages;
   queue->with_db([&](SqliteDb& db) {
@@ -153,8 +148,8 @@ TEST_CASE("sqlite queue chaining: a redriven dead letter waits behind its group"
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto queue = open_queue(file, clock, random);
-  auto other = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
+  auto other = open_sqlite_queue(file, clock, random);
   REQUIRE(queue->enqueue(request("t1", "dead")).has_value());
   auto got = queue->receive(1, 60s, 0ms);
   REQUIRE(got.has_value());
@@ -171,7 +166,7 @@ TEST_CASE("sqlite queue chaining: tails of groups that left the queue are forgot
   TempDbPath file;
   fakes::FakeClock clock;
   fakes::SeededRandom random;
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   std::vector<core::EnqueueRequest> batch;
   for (int i = 0; i < 5000; ++i) batch.push_back(request("t" + std::to_string(i), "m"));
   batch.push_back(request("kept", "k1"));
@@ -198,7 +193,7 @@ TEST_CASE("sqlite queue chaining: a file written with the group index is migrate
   fakes::FakeClock clock;
   fakes::SeededRandom random;
   write_old_schema(file);
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   CHECK(queue
             ->with_db([](SqliteDb& db) {
               return db.query_text(
@@ -217,7 +212,7 @@ TEST_CASE("sqlite queue chaining: rows an older rpmw added after the migration a
   fakes::FakeClock clock;
   fakes::SeededRandom random;
   {
-    auto queue = open_queue(file, clock, random);
+    auto queue = open_sqlite_queue(file, clock, random);
     REQUIRE(queue->enqueue(request("t1", "new-binary")).has_value());
   }
   {  // an older rpmw opens the file: it recreates its index and stores no prev_seq
@@ -230,7 +225,7 @@ TEST_CASE("sqlite queue chaining: rows an older rpmw added after the migration a
                        "('evt_old', 't1', 'old-binary', 0, 0)")
                 .has_value());
   }
-  auto queue = open_queue(file, clock, random);
+  auto queue = open_sqlite_queue(file, clock, random);
   CHECK(drain_heads(*queue) == Bodies{"new-binary"});
   CHECK(drain_heads(*queue) == Bodies{"old-binary"});
 }
