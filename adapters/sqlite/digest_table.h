@@ -100,7 +100,9 @@ class DigestTable {
   };
 
   static bool is_empty(const Slot& slot) { return slot.value == Value{}; }
-  std::size_t home(const KeyDigest& key) const { return KeyDigestHash{}(key) & (slots_.size() - 1); }
+  std::size_t home(const KeyDigest& key) const {
+    return KeyDigestHash{}(key) & (slots_.size() - 1);
+  }
   std::size_t next(std::size_t i) const { return (i + 1) & (slots_.size() - 1); }
 
   void rehash(std::size_t capacity) {

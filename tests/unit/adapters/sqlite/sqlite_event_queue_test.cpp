@@ -20,10 +20,9 @@ namespace rpmw::adapters::sqlite {
 namespace {
 
 using namespace std::chrono_literals;
-using contracts::request;
 using contracts::open_sqlite_queue;
+using contracts::request;
 using contracts::TempDbPath;
-
 
 std::int64_t file_size(const std::string& path) {
   struct stat st {};

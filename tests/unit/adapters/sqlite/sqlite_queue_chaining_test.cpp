@@ -14,10 +14,9 @@ namespace rpmw::adapters::sqlite {
 namespace {
 
 using namespace std::chrono_literals;
-using contracts::request;
 using contracts::open_sqlite_queue;
+using contracts::request;
 using contracts::TempDbPath;
-
 
 // Receives everything receivable now, acks it, and returns the bodies in delivery order.
 std::vector<std::string> drain_heads(SqliteEventQueue& queue) {
